@@ -1,0 +1,95 @@
+"""manage.py accounts add|lock|unlock|set-phone|show ..."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from govid.audit.log import record
+from govid.directory import canonical_login, get_directory
+from govid.directory.base import Account, DirectoryError
+from govid.directory.phones import InvalidPhone, mask_phone, normalize_phone
+from govid.directory.provision import ProvisionError, add_account
+
+
+class Command(BaseCommand):
+    help = "Manage accounts of the configured directory."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="add an account (SQL directory)")
+        add.add_argument("email")
+        add.add_argument("--name", required=True)
+        add.add_argument("--unit", required=True, help="unit code")
+        add.add_argument("--phone", default=None)
+        add.add_argument("--password", default=None)
+        for action in ("lock", "unlock", "show"):
+            sub.add_parser(action).add_argument("email")
+        set_phone = sub.add_parser("set-phone", help="record the account's mobile number")
+        set_phone.add_argument("email")
+        set_phone.add_argument("phone")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        try:
+            if action == "add":
+                self._add(options)
+                return
+            account = self._find(options["email"])
+            if action == "show":
+                self.stdout.write(json.dumps(_account_json(account), ensure_ascii=False))
+            elif action in ("lock", "unlock"):
+                self._set_locked(account, locked=action == "lock")
+            else:
+                self._set_phone(account, options["phone"])
+        except (ProvisionError, DirectoryError) as error:
+            raise CommandError(str(error) or type(error).__name__) from None
+        except InvalidPhone as error:
+            raise CommandError(f"invalid phone: {error}") from None
+
+    def _add(self, options: dict[str, Any]) -> None:
+        row = add_account(
+            options["email"],
+            name=options["name"],
+            unit=options["unit"],
+            phone=options["phone"],
+            password=options["password"],
+            actor="cli",
+        )
+        self.stdout.write(json.dumps(_account_json(self._find(row.login)), ensure_ascii=False))
+
+    def _find(self, email: str) -> Account:
+        login = canonical_login(email)
+        account = get_directory().find(login) if login else None
+        if account is None:
+            raise CommandError(f"no account {email!r}")
+        return account
+
+    def _set_locked(self, account: Account, *, locked: bool) -> None:
+        with transaction.atomic():
+            get_directory().set_locked(account, locked)
+            record("account_locked" if locked else "account_unlocked", actor="cli",
+                   subject=account.login)
+        self.stdout.write(json.dumps({"login": account.login, "locked": locked}))
+
+    def _set_phone(self, account: Account, phone: str) -> None:
+        e164 = normalize_phone(phone)
+        with transaction.atomic():
+            get_directory().set_phone(account, e164)
+            record("phone_changed", actor="cli", subject=account.login, phone=mask_phone(e164))
+        self.stdout.write(json.dumps({"login": account.login, "phone": e164}))
+
+
+def _account_json(account: Account) -> dict[str, Any]:
+    return {
+        "login": account.login,
+        "name": account.name,
+        "unit": account.unit_code,
+        "unit_name": account.unit_name,
+        "phone": account.phone,
+        "phone_masked": mask_phone(account.phone) if account.phone else None,
+        "locked": account.locked,
+    }

@@ -1,0 +1,48 @@
+"""The SQL directory's store: units (province -> district -> unit) and their accounts."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        PROVINCE = "province", "Tỉnh / thành phố"
+        DISTRICT = "district", "Huyện / quận / thị xã"
+        UNIT = "unit", "Cơ quan, đơn vị"
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.UNIT)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.name}"
+
+
+class StoredAccount(models.Model):
+    """An account of the SQL directory; the rest of govid sees it as ``directory.Account``."""
+
+    login = models.CharField(max_length=254, unique=True)
+    name = models.CharField(max_length=200)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="accounts")
+    phone = models.CharField(max_length=16, null=True, blank=True)  # E.164
+    locked = models.BooleanField(default=False)
+    password = models.CharField(max_length=256)  # Django hasher string (Argon2id)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["login"]
+        verbose_name = "tài khoản"
+        verbose_name_plural = "tài khoản"
+
+    def __str__(self) -> str:
+        return self.login

@@ -1,0 +1,1 @@
+"""The password policy and the hashing choice."""

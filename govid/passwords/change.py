@@ -1,0 +1,42 @@
+"""Checking and applying a new password: shared by recovery, the account page and administrators."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from govid import clock
+from govid.audit.log import record
+from govid.directory import get_directory
+from govid.directory.base import Account
+from govid.directory.events import password_changed
+from govid.passwords.policy import check_policy
+from govid.sms import messages
+from govid.sms.delivery import send_after_commit
+from govid.web.conf import support_settings
+
+
+def policy_errors(account: Account, password: str, *, check_current: bool = True) -> list[str]:
+    """What is wrong with ``password`` as the account's new one, in the user's language.
+
+    ``check_current`` costs one Argon2 verify, so callers skip it until the cheap rules pass.
+    """
+    errors = check_policy(password, account)
+    if not errors and check_current and get_directory().verify_password(account, password):
+        errors.append(_("Mật khẩu mới phải khác mật khẩu hiện tại."))
+    return errors
+
+
+def apply_new_password(
+    account: Account, password: str, *, actor: str, action: str, ip: str | None
+) -> None:
+    """Write the password, end the account's sessions, audit it; the SMS notice goes after commit.
+
+    Must run inside the caller's ``transaction.atomic()`` so that a refusal undoes everything.
+    """
+    get_directory().set_password(account, password)
+    password_changed.send(sender=Account, account=account, actor=actor)
+    record(action, actor=actor, subject=account.login, ip=ip)
+    if account.phone:
+        text = messages.password_changed_text(clock.now(), support=support_settings().phone)
+        send_after_commit(account.phone, text, purpose="password_changed")
+

@@ -1,0 +1,1 @@
+"""The seed's flow: forgot page, code by SMS, new password."""

@@ -1,0 +1,217 @@
+"""The seed's recovery, as functions: start_recovery, send_code, resend_code, reset_password.
+
+Views only parse and render; every rule (expiry, attempts, resends, daily cap, one use) is here
+and in the Challenge row, and time comes from ``clock.now()``.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+
+from govid import clock
+from govid.audit.log import record
+from govid.directory import canonical_login, get_directory
+from govid.directory.base import Account, AccountLocked, PasswordRefused
+from govid.directory.phones import mask_phone
+from govid.passwords.change import apply_new_password, policy_errors
+from govid.recovery import codes
+from govid.recovery.conf import recovery_settings
+from govid.recovery.errors import (
+    ChallengeOver,
+    CodeNotSent,
+    DailyLimitReached,
+    NoMoreResends,
+    NotRecoverable,
+    PasswordRejected,
+    ResendTooEarly,
+    WrongCode,
+)
+from govid.recovery.models import Challenge
+from govid.sms import messages
+from govid.sms.base import SmsError
+from govid.sms.delivery import send_now
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What step 2 shows for a recoverable account."""
+
+    login: str
+    masked_phone: str
+
+
+def start_recovery(typed: str) -> Lookup:
+    """Step 2: the account behind what the user typed, if it can be recovered by SMS."""
+    account = _recoverable(canonical_login(typed))
+    assert account.phone is not None  # noqa: S101  (_recoverable guarantees it)
+    return Lookup(login=account.login, masked_phone=mask_phone(account.phone))
+
+
+def send_code(login: str, *, ip: str | None) -> Challenge:
+    """Step 3: a new challenge and its code by SMS, within the daily cap."""
+    account = _recoverable(login)
+    assert account.phone is not None  # noqa: S101
+    conf = recovery_settings()
+    now = clock.now()
+    with transaction.atomic():
+        if _codes_today(account.login, now) >= conf.daily_codes:
+            raise DailyLimitReached()
+        challenge = Challenge.objects.create(
+            login=account.login,
+            account_key=account.key,
+            phone=account.phone,
+            seed=codes.new_seed(),
+            created_at=now,
+            expires_at=now + conf.code_ttl,
+            last_sent_at=now,
+        )
+        record("recovery_code_sent", actor=account.login, subject=account.login, ip=ip,
+               phone=mask_phone(account.phone))
+    try:
+        _send(challenge, now)
+    except SmsError:
+        with transaction.atomic():
+            Challenge.objects.filter(pk=challenge.pk).update(
+                end_reason=Challenge.End.SMS_FAILED, ended_at=now
+            )
+            record("recovery_code_not_sent", actor="system", subject=account.login, ip=ip)
+        raise CodeNotSent() from None
+    return challenge
+
+
+def live_challenge(token: str | None) -> Challenge:
+    """The challenge behind a session's token, if it can still take a code."""
+    challenge = _challenge(token)
+    problem = challenge.problem(clock.now())
+    if problem:
+        raise ChallengeOver(problem)
+    return challenge
+
+
+def resend_code(token: str | None, *, ip: str | None) -> Challenge:
+    """"Gửi lại": the same code again, after the wait, a few times; a new one once it expired."""
+    now = clock.now()
+    challenge = _challenge(token)
+    problem = challenge.problem(now)
+    if problem == "code_expired":
+        return send_code(challenge.login, ip=ip)
+    if problem:
+        raise ChallengeOver(problem)
+    if challenge.resends_left <= 0:
+        raise NoMoreResends()
+    wait = challenge.seconds_until_resend(now)
+    if wait > 0:
+        raise ResendTooEarly(wait)
+    claimed = Challenge.objects.filter(
+        pk=challenge.pk, resends=challenge.resends, last_sent_at=challenge.last_sent_at,
+        end_reason="",
+    ).update(resends=F("resends") + 1, last_sent_at=now)
+    if not claimed:  # another request resent it a moment ago
+        raise ResendTooEarly(challenge.seconds_until_resend(now) or 1)
+    try:
+        _send(challenge, now)
+    except SmsError:
+        # Give the resend back: a failed SMS does not use up the user's resends.
+        Challenge.objects.filter(pk=challenge.pk).update(
+            resends=challenge.resends, last_sent_at=challenge.last_sent_at
+        )
+        raise CodeNotSent() from None
+    record("recovery_code_resent", actor=challenge.login, subject=challenge.login, ip=ip)
+    challenge.refresh_from_db()
+    return challenge
+
+
+def reset_password(token: str | None, *, code: str, password: str, ip: str | None) -> Account:
+    """Step 4: check the code, check the password, then consume the code and write, at once."""
+    challenge = live_challenge(token)
+    account = get_directory().find(challenge.login)
+    if account is None or account.locked or account.key != challenge.account_key:
+        raise NotRecoverable()
+    cheap_errors = policy_errors(account, password, check_current=False)
+    if not codes.code_matches(challenge.seed, code):
+        _count_wrong_code(challenge, ip, cheap_errors)
+    if cheap_errors:
+        raise PasswordRejected(cheap_errors)
+    errors = policy_errors(account, password)
+    if errors:
+        raise PasswordRejected(errors)
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            # The code is checked again and used up in one statement: of two submissions
+            # of the same code, exactly one changes the password.
+            consumed = Challenge.objects.filter(
+                pk=challenge.pk, seed=challenge.seed, end_reason="", expires_at__gt=now,
+                attempts__lt=recovery_settings().max_attempts,
+            ).update(end_reason=Challenge.End.USED, ended_at=now)
+            if not consumed:
+                raise ChallengeOver(live_problem(challenge.pk, now))
+            apply_new_password(account, password, actor=account.login,
+                               action="password_reset", ip=ip)
+    except AccountLocked:
+        raise NotRecoverable() from None
+    except PasswordRefused as refused:
+        raise PasswordRejected(refused.messages) from None
+    return account
+
+
+def live_problem(pk: int, now: datetime) -> str:
+    challenge = Challenge.objects.get(pk=pk)
+    return challenge.problem(now) or "challenge_used"
+
+
+def minutes_left(challenge: Challenge, now: datetime) -> int:
+    return max(1, math.ceil((challenge.expires_at - now).total_seconds() / 60))
+
+
+def _challenge(token: str | None) -> Challenge:
+    try:
+        challenge = Challenge.objects.filter(token=uuid.UUID(str(token))).first()
+    except ValueError:
+        challenge = None
+    if challenge is None:
+        raise ChallengeOver("no_challenge")
+    return challenge
+
+
+def _recoverable(login: str | None) -> Account:
+    account = get_directory().find(login) if login else None
+    if account is None or account.locked or not account.phone:
+        raise NotRecoverable()
+    return account
+
+
+def _codes_today(login: str, now: datetime) -> int:
+    return (
+        Challenge.objects.filter(login=login, created_at__gt=now - timedelta(hours=24))
+        .exclude(end_reason=Challenge.End.SMS_FAILED)
+        .count()
+    )
+
+
+def _send(challenge: Challenge, now: datetime) -> None:
+    text = messages.code_text(codes.code_for(challenge.seed), minutes=minutes_left(challenge, now))
+    send_now(challenge.phone, text, purpose="recovery_code")
+
+
+def _count_wrong_code(challenge: Challenge, ip: str | None, password_errors: list[str]) -> None:
+    limit = recovery_settings().max_attempts
+    Challenge.objects.filter(pk=challenge.pk, end_reason="", attempts__lt=limit).update(
+        attempts=F("attempts") + 1
+    )
+    challenge.refresh_from_db(fields=["attempts", "end_reason"])
+    if challenge.attempts < limit:
+        raise WrongCode(challenge.attempts_left, password_errors)
+    with transaction.atomic():
+        ended = Challenge.objects.filter(pk=challenge.pk, end_reason="").update(
+            end_reason=Challenge.End.ATTEMPTS, ended_at=clock.now()
+        )
+        if ended:
+            record("recovery_attempts_exhausted", actor="system", subject=challenge.login, ip=ip)
+    raise ChallengeOver("too_many_attempts")

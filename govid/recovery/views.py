@@ -1,0 +1,202 @@
+"""The seed's four steps as pages. Views parse, call one flow function, and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from govid import clock
+from govid.directory.phones import mask_phone
+from govid.recovery import flow
+from govid.recovery.errors import (
+    ChallengeOver,
+    CodeNotSent,
+    DailyLimitReached,
+    NoMoreResends,
+    NotRecoverable,
+    PasswordRejected,
+    ResendTooEarly,
+    WrongCode,
+)
+from govid.recovery.forms import ForgotPasswordForm, ResetPasswordForm
+from govid.web.client import client_ip
+
+LOGIN = "recovery.login"
+TOKEN = "recovery.token"
+DONE = "recovery.done"
+
+
+def _over_message(code: str) -> str:
+    return {
+        "code_expired": _("Mã xác nhận đã hết hạn. Vui lòng lấy mã xác nhận mới."),
+        "too_many_attempts": _("Bạn đã nhập sai mã xác nhận quá số lần cho phép. "
+                               "Vui lòng lấy mã xác nhận mới."),
+        "challenge_used": _("Mã xác nhận này đã được sử dụng. Vui lòng lấy mã xác nhận mới."),
+        "code_not_sent": _("Chưa gửi được mã xác nhận. Vui lòng lấy mã xác nhận mới."),
+    }.get(code, _("Vui lòng nhập lại Email công vụ để lấy mã xác nhận."))
+
+
+def _not_found(request: HttpRequest, form: ForgotPasswordForm | None = None) -> HttpResponse:
+    for key in (LOGIN, TOKEN):
+        request.session.pop(key, None)
+    return render(request, "recovery/forgot.html",
+                  {"form": form or ForgotPasswordForm(), "not_found": True})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def forgot(request: HttpRequest) -> HttpResponse:
+    """Step 2: the official e-mail, then "Tiếp tục"."""
+    if request.method == "GET":
+        return render(request, "recovery/forgot.html", {"form": ForgotPasswordForm()})
+    form = ForgotPasswordForm(request.POST)
+    if not form.is_valid():
+        return render(request, "recovery/forgot.html", {"form": form}, status=400)
+    try:
+        lookup = flow.start_recovery(form.cleaned_data["email"])
+    except NotRecoverable:
+        return _not_found(request, form)
+    if request.session.get(LOGIN) != lookup.login:
+        request.session.pop(TOKEN, None)
+    request.session[LOGIN] = lookup.login
+    return redirect("recovery:phone")
+
+
+@never_cache
+@require_GET
+def phone(request: HttpRequest) -> HttpResponse:
+    """Step 2, found: the masked phone, the two warnings, "Lấy mã xác nhận"."""
+    login = request.session.get(LOGIN)
+    if not login:
+        return redirect("recovery:forgot")
+    try:
+        lookup = flow.start_recovery(login)
+    except NotRecoverable:
+        return _not_found(request)
+    return render(request, "recovery/phone.html", {"lookup": lookup})
+
+
+@never_cache
+@require_POST
+def get_code(request: HttpRequest) -> HttpResponse:
+    """Step 3: send the 6-digit code (or go back to the live one of this session)."""
+    login = request.session.get(LOGIN)
+    if not login:
+        return redirect("recovery:forgot")
+    try:
+        live = flow.live_challenge(request.session.get(TOKEN))
+        if live.login == login:
+            return redirect("recovery:reset")
+    except ChallengeOver:
+        pass
+    try:
+        challenge = flow.send_code(login, ip=client_ip(request))
+    except NotRecoverable:
+        return _not_found(request)
+    except (DailyLimitReached, CodeNotSent) as refusal:
+        lookup = flow.start_recovery(login)
+        status = 429 if isinstance(refusal, DailyLimitReached) else 503
+        return render(request, "recovery/phone.html",
+                      {"lookup": lookup, "refusal": refusal_message(refusal.code)},
+                      status=status)
+    request.session[TOKEN] = str(challenge.token)
+    return redirect("recovery:reset")
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2", "code")
+@require_http_methods(["GET", "POST"])
+def reset(request: HttpRequest) -> HttpResponse:
+    """Step 4: the code, the new password twice, "Khôi phục mật khẩu"."""
+    try:
+        challenge = flow.live_challenge(request.session.get(TOKEN))
+    except ChallengeOver as over:
+        return _back_to_phone(request, over.code)
+    form = ResetPasswordForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                flow.reset_password(
+                    str(challenge.token), code=form.cleaned_data["code"],
+                    password=form.cleaned_data["password1"], ip=client_ip(request),
+                )
+            except WrongCode as wrong:
+                form.add_error("code", ngettext(
+                    "Mã xác nhận không đúng. Bạn còn %(n)d lần thử.",
+                    "Mã xác nhận không đúng. Bạn còn %(n)d lần thử.", wrong.attempts_left,
+                ) % {"n": wrong.attempts_left})
+                for message in wrong.password_errors:
+                    form.add_error("password1", message)
+            except PasswordRejected as rejected:
+                for message in rejected.messages:
+                    form.add_error("password1", message)
+            except ChallengeOver as over:
+                return _back_to_phone(request, over.code)
+            except NotRecoverable:
+                return _not_found(request)
+            else:
+                for key in (LOGIN, TOKEN):
+                    request.session.pop(key, None)
+                request.session[DONE] = True
+                return redirect("recovery:done")
+    return render(request, "recovery/reset.html", {
+        "form": form,
+        "masked_phone": mask_phone(challenge.phone),
+        "wait": challenge.seconds_until_resend(clock.now()),
+        "resends_left": challenge.resends_left,
+    }, status=status)
+
+
+@never_cache
+@require_POST
+def resend(request: HttpRequest) -> HttpResponse:
+    """"Gửi lại": the same code again once the countdown reaches zero (enforced here too)."""
+    try:
+        flow.resend_code(request.session.get(TOKEN), ip=client_ip(request))
+    except ResendTooEarly as early:
+        messages.warning(request, ngettext(
+            "Vui lòng đợi %(n)d giây nữa để gửi lại mã xác nhận.",
+            "Vui lòng đợi %(n)d giây nữa để gửi lại mã xác nhận.", early.seconds,
+        ) % {"n": early.seconds})
+    except NoMoreResends:
+        messages.error(request, _("Bạn đã gửi lại mã quá số lần cho phép. "
+                                  "Vui lòng dùng mã đã nhận hoặc thử lại sau."))
+    except (DailyLimitReached, CodeNotSent) as refusal:
+        messages.error(request, refusal_message(refusal.code))
+    except ChallengeOver as over:
+        return _back_to_phone(request, over.code)
+    except NotRecoverable:
+        return _not_found(request)
+    else:
+        messages.success(request, _("Đã gửi lại mã xác nhận."))
+    return redirect("recovery:reset")
+
+
+@never_cache
+@require_GET
+def done(request: HttpRequest) -> HttpResponse:
+    """The dialog: "Thành công!", "Thay đổi mật khẩu thành công!", "Đóng"."""
+    if not request.session.pop(DONE, False):
+        return redirect("sso:login")
+    return render(request, "recovery/done.html")
+
+
+def refusal_message(code: str) -> str:
+    if code == "daily_limit":
+        return _("Tài khoản đã nhận đủ số mã xác nhận cho phép trong 24 giờ. "
+                 "Vui lòng thử lại sau hoặc liên hệ quản trị.")
+    return _("Không gửi được tin nhắn chứa mã xác nhận. Vui lòng thử lại sau ít phút.")
+
+
+def _back_to_phone(request: HttpRequest, code: str) -> HttpResponseRedirect:
+    request.session.pop(TOKEN, None)
+    messages.error(request, _over_message(code))
+    return redirect("recovery:phone" if request.session.get(LOGIN) else "recovery:forgot")

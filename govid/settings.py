@@ -1,0 +1,172 @@
+"""Django settings: every value can come from the environment; the embedded default needs none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+
+from govid.env import env_block, env_bool, env_list, env_str, secret_key_from
+
+django_stubs_ext.monkeypatch()  # lets admin and managers take type parameters at run time
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(env_str("GOVID_VAR_DIR", str(BASE_DIR.parent / "var"))).resolve()
+
+SECRET_KEY = secret_key_from(VAR_DIR)
+DEBUG = env_bool("GOVID_DEBUG", False)
+ALLOWED_HOSTS = env_list("GOVID_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("GOVID_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "govid.audit",
+    "govid.directory",
+    "govid.passwords",
+    "govid.sms",
+    "govid.recovery",
+    "govid.sso",
+    "govid.web",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "govid.web.middleware.LanguageMiddleware",
+    "govid.web.middleware.FriendlyErrorsMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "govid.urls"
+WSGI_APPLICATION = "govid.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "govid.web.context.branding",
+            ],
+        },
+    },
+]
+
+# SQLite under var/ by default; GOVID_DATABASE_URL=postgresql://... in production.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("GOVID_DATABASE_URL", f"sqlite:///{VAR_DIR / 'govid.sqlite3'}"),
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE: a writer takes the lock at BEGIN, so two writers queue instead of deadlocking.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "govid",
+    }
+}
+
+AUTH_USER_MODEL = "sso.User"
+AUTHENTICATION_BACKENDS = ["govid.sso.backends.DirectoryBackend"]
+LOGIN_URL = "sso:login"
+LOGIN_REDIRECT_URL = "sso:account"
+
+# The directory hashes its own passwords; Django's hashers only serve SqlDirectory.
+PASSWORD_HASHERS = [
+    "govid.passwords.hashers.OwaspArgon2idHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "govid.passwords.policy.MinimumLengthValidator"},
+    {"NAME": "govid.passwords.policy.CharacterClassesValidator"},
+    {"NAME": "govid.passwords.policy.AccountNameValidator"},
+    {"NAME": "govid.passwords.policy.CommonPasswordValidator"},
+]
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "govid_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 30 * 24 * 3600
+SESSION_COOKIE_SECURE = env_bool("GOVID_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "govid.web.errors.csrf_failure"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "govid_language"
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Form fields are short; anything bigger than this is not a person typing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("GOVID_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- govid's own settings: one block per concern; each app's conf.py holds the defaults ---
+GOVID_BRAND = env_block("GOVID_BRAND_")
+GOVID_SUPPORT = env_block("GOVID_SUPPORT_")
+GOVID_RECOVERY = env_block("GOVID_RECOVERY_")
+GOVID_DIRECTORY = {
+    key: value
+    for key, value in {
+        "backend": env_str("GOVID_DIRECTORY", ""),
+        "mail_domain": env_str("GOVID_MAIL_DOMAIN", ""),
+    }.items()
+    if value
+}
+GOVID_SMS = {"outbox": str(VAR_DIR / "sms-outbox.jsonl"), **env_block("GOVID_SMS_")}

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SmsConfig(AppConfig):
+    name = "govid.sms"
+    label = "sms"
+    verbose_name = "SMS"
+
+    def ready(self) -> None:
+        from govid.sms import checks  # noqa: F401  (registers the system checks)

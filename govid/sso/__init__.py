@@ -1,0 +1,1 @@
+"""Login, logout, sessions and the account page (and, later, the OpenID Connect provider)."""

@@ -1,0 +1,59 @@
+"""govid's own record of a person who signed in: a stable id, never their password."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, login: str, **fields: Any) -> User:
+        user = self.model(login=login, **fields)
+        user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, login: str, password: str | None = None, **fields: Any) -> User:
+        return self.create_user(login, is_staff=True, is_superuser=True, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """The passwords live in the directory; this row holds what govid itself needs.
+
+    ``sub`` is the stable identifier given to relying parties (never the mail address), and
+    ``auth_epoch`` is bumped whenever the password changes: every session signed for an older
+    epoch stops being valid on its next request, on any instance.
+    """
+
+    sub = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    login = models.CharField(max_length=254, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    auth_epoch = models.PositiveIntegerField(default=0)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    USERNAME_FIELD = "login"
+    EMAIL_FIELD = "login"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "người dùng"
+        verbose_name_plural = "người dùng"
+
+    def __str__(self) -> str:
+        return self.login
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django derives this from the password field; ours is unused, so use the epoch.
+        key_salt = "govid.sso.User.session_auth_hash"
+        value = f"{self.sub}:{self.auth_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()

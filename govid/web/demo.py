@@ -1,0 +1,55 @@
+"""Demo data for `make run`: the province of the seed, a few units and accounts."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from govid.directory.models import StoredAccount, Unit
+from govid.directory.provision import add_account, add_unit
+from govid.sso.models import User
+
+PASSWORD = "Demo@2026"
+
+UNITS = [
+    ("ST", "Tỉnh Sóc Trăng", None),
+    ("CQT", "Các cơ quan cấp tỉnh", "ST"),
+    ("MYTU", "Huyện Mỹ Tú", "ST"),
+    ("TPST", "Thành phố Sóc Trăng", "ST"),
+    ("CQT-TTCNS", "Trung tâm Công nghệ số (Sở Thông tin và Truyền thông)", "CQT"),
+    ("MYTU-VHTT", "Phòng Văn hóa và Thông tin huyện Mỹ Tú", "MYTU"),
+    ("MYTU-HHN", "UBND thị trấn Huỳnh Hữu Nghĩa", "MYTU"),
+    ("MYTU-MH", "UBND xã Mỹ Hương", "MYTU"),
+    ("TPST-P1", "UBND Phường 1", "TPST"),
+]
+
+# (local part, name, unit, phone, locked)
+ACCOUNTS = [
+    ("an.nguyen", "Nguyễn Văn An", "MYTU-VHTT", "0393555121", False),
+    ("binh.tran", "Trần Thị Bình", "MYTU-HHN", "0912345678", False),
+    ("cuong.le", "Lê Văn Cường", "MYTU-MH", "0987654321", True),
+    ("vnpt_testvpdt3", "Tài khoản thử nghiệm VPĐT 3", "TPST-P1", None, False),
+    ("quantri", "Quản trị hệ thống", "CQT-TTCNS", "0393000111", False),
+]
+ADMIN = "quantri"
+
+
+def load_demo(domain: str) -> int:
+    """Create what is missing; return how many rows were added. Safe to run at every start."""
+    added = 0
+    with transaction.atomic():
+        for code, name, parent in UNITS:
+            if not Unit.objects.filter(code=code).exists():
+                add_unit(code, name=name, parent=parent, actor="demo")
+                added += 1
+        for local, name, unit, phone, locked in ACCOUNTS:
+            login = f"{local}@{domain}"
+            if not StoredAccount.objects.filter(login=login).exists():
+                add_account(login, name=name, unit=unit, phone=phone, password=PASSWORD,
+                            actor="demo")
+                StoredAccount.objects.filter(login=login).update(locked=locked)
+                added += 1
+        admin_login = f"{ADMIN}@{domain}"
+        if not User.objects.filter(login=admin_login).exists():
+            User.objects.create_superuser(admin_login, name="Quản trị hệ thống")
+            added += 1
+    return added
