@@ -12,7 +12,7 @@ import dataclasses
 import typing
 from datetime import timedelta
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -49,11 +49,15 @@ def _cast(setting: str, key: str, kind: Any, value: Any) -> Any:
     return value
 
 
-@cache
 def settings_block(cls: type[T], setting: str) -> T:
     """The dataclass ``cls`` filled from ``settings.<setting>`` (a dict), cast and checked."""
+    return cast(T, _load_block(cast(Any, cls), setting))
+
+
+@cache
+def _load_block(cls: Any, setting: str) -> Any:
     raw: dict[str, Any] = getattr(settings, setting, {}) or {}
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    fields = {f.name: f for f in dataclasses.fields(cls)}
     hints = typing.get_type_hints(cls)
     unknown = sorted(set(raw) - set(fields))
     if unknown:
@@ -66,4 +70,4 @@ def settings_block(cls: type[T], setting: str) -> T:
 @receiver(setting_changed)
 def _forget_blocks(**kwargs: Any) -> None:
     if str(kwargs.get("setting", "")).startswith("GOVID_"):
-        settings_block.cache_clear()
+        _load_block.cache_clear()

@@ -1,4 +1,4 @@
-"""Who the users are: the Directory plug point, its backends and the SQL store of units and accounts."""
+"""Who the users are: the Directory plug point, its backends, the SQL store of accounts."""
 
 from __future__ import annotations
 

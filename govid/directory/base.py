@@ -53,7 +53,7 @@ class PasswordRefused(DirectoryError):
 
 
 class Directory(abc.ABC):
-    """Read and change accounts. Logins passed in are already canonical (see ``canonical_login``)."""
+    """Read and change accounts. Logins given are already canonical (``canonical_login``)."""
 
     @abc.abstractmethod
     def find(self, login: str) -> Account | None:

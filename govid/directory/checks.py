@@ -25,7 +25,7 @@ def check_directory(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
         return [
             Error(
                 f"GOVID_DIRECTORY={conf.backend!r} is not a directory backend",
-                hint=f"Set GOVID_DIRECTORY to one of {known} or a dotted path to a Directory class.",
+                hint=f"Set GOVID_DIRECTORY to one of {known} or a Directory class's dotted path.",
                 id="govid.E002",
             )
         ]

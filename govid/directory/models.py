@@ -33,7 +33,7 @@ class StoredAccount(models.Model):
     login = models.CharField(max_length=254, unique=True)
     name = models.CharField(max_length=200)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="accounts")
-    phone = models.CharField(max_length=16, null=True, blank=True)  # E.164
+    phone = models.CharField(max_length=16, blank=True, default="")  # E.164, "" if none
     locked = models.BooleanField(default=False)
     password = models.CharField(max_length=256)  # Django hasher string (Argon2id)
     created_at = models.DateTimeField(auto_now_add=True)

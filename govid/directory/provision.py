@@ -61,7 +61,7 @@ def add_account(
             login=login,
             name=name.strip(),
             unit=unit_row,
-            phone=e164,
+            phone=e164 or "",
             # No password given: an unusable one; the owner recovers it by SMS.
             password=make_password(password),
         )

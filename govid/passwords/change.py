@@ -39,4 +39,3 @@ def apply_new_password(
     if account.phone:
         text = messages.password_changed_text(clock.now(), support=support_settings().phone)
         send_after_commit(account.phone, text, purpose="password_changed")
-

@@ -15,11 +15,16 @@ RULE = _("Mật khẩu phải có ít nhất 8 ký tự (Bao gồm các ký tự
 
 class NewPasswordForm(forms.Form):
     password1 = SecretField(
-        label=_("Mật khẩu"), max_length=MAX_LENGTH, autocomplete="new-password",
-        required_message=_("Vui lòng nhập mật khẩu mới."), help_text=RULE,
+        label=_("Mật khẩu"),
+        max_length=MAX_LENGTH,
+        autocomplete="new-password",
+        required_message=_("Vui lòng nhập mật khẩu mới."),
+        help_text=RULE,
     )
     password2 = SecretField(
-        label=_("Nhập lại mật khẩu"), max_length=MAX_LENGTH, autocomplete="new-password",
+        label=_("Nhập lại mật khẩu"),
+        max_length=MAX_LENGTH,
+        autocomplete="new-password",
         required_message=_("Vui lòng nhập lại mật khẩu."),
     )
 

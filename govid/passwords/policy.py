@@ -83,7 +83,8 @@ class CommonPasswordValidator(password_validation.CommonPasswordValidator):
     def validate(self, password: str, user: Any = None) -> None:
         if password.lower().strip() in self.passwords:
             raise ValidationError(
-                _("Mật khẩu này quá phổ biến, vui lòng chọn mật khẩu khác."), code="password_too_common"
+                _("Mật khẩu này quá phổ biến, vui lòng chọn mật khẩu khác."),
+                code="password_too_common",
             )
 
 

@@ -71,8 +71,13 @@ def send_code(login: str, *, ip: str | None) -> Challenge:
             expires_at=now + conf.code_ttl,
             last_sent_at=now,
         )
-        record("recovery_code_sent", actor=account.login, subject=account.login, ip=ip,
-               phone=mask_phone(account.phone))
+        record(
+            "recovery_code_sent",
+            actor=account.login,
+            subject=account.login,
+            ip=ip,
+            phone=mask_phone(account.phone),
+        )
     try:
         _send(challenge, now)
     except SmsError:
@@ -95,7 +100,7 @@ def live_challenge(token: str | None) -> Challenge:
 
 
 def resend_code(token: str | None, *, ip: str | None) -> Challenge:
-    """"Gửi lại": the same code again, after the wait, a few times; a new one once it expired."""
+    """ "Gửi lại": the same code again, after the wait, a few times; a new one once it expired."""
     now = clock.now()
     challenge = _challenge(token)
     problem = challenge.problem(now)
@@ -109,7 +114,9 @@ def resend_code(token: str | None, *, ip: str | None) -> Challenge:
     if wait > 0:
         raise ResendTooEarly(wait)
     claimed = Challenge.objects.filter(
-        pk=challenge.pk, resends=challenge.resends, last_sent_at=challenge.last_sent_at,
+        pk=challenge.pk,
+        resends=challenge.resends,
+        last_sent_at=challenge.last_sent_at,
         end_reason="",
     ).update(resends=F("resends") + 1, last_sent_at=now)
     if not claimed:  # another request resent it a moment ago
@@ -147,13 +154,17 @@ def reset_password(token: str | None, *, code: str, password: str, ip: str | Non
             # The code is checked again and used up in one statement: of two submissions
             # of the same code, exactly one changes the password.
             consumed = Challenge.objects.filter(
-                pk=challenge.pk, seed=challenge.seed, end_reason="", expires_at__gt=now,
+                pk=challenge.pk,
+                seed=challenge.seed,
+                end_reason="",
+                expires_at__gt=now,
                 attempts__lt=recovery_settings().max_attempts,
             ).update(end_reason=Challenge.End.USED, ended_at=now)
             if not consumed:
                 raise ChallengeOver(live_problem(challenge.pk, now))
-            apply_new_password(account, password, actor=account.login,
-                               action="password_reset", ip=ip)
+            apply_new_password(
+                account, password, actor=account.login, action="password_reset", ip=ip
+            )
     except AccountLocked:
         raise NotRecoverable() from None
     except PasswordRefused as refused:

@@ -9,18 +9,25 @@ from govid.web.fields import TextField
 
 class ForgotPasswordForm(forms.Form):
     email = TextField(
-        label=_("Email công vụ"), max_length=254,
+        label=_("Email công vụ"),
+        max_length=254,
         required_message=_("Vui lòng nhập Email công vụ."),
-        widget=forms.TextInput(attrs={
-            "placeholder": _("Nhập tài khoản mail công vụ"), "autocomplete": "username",
-            "autocapitalize": "none", "spellcheck": "false", "inputmode": "email",
-        }),
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("Nhập tài khoản mail công vụ"),
+                "autocomplete": "username",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "inputmode": "email",
+            }
+        ),
     )
 
 
 class ResetPasswordForm(NewPasswordForm):
     code = TextField(
-        label=_("Mã xác nhận"), max_length=16,
+        label=_("Mã xác nhận"),
+        max_length=16,
         required_message=_("Vui lòng nhập mã xác nhận."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )

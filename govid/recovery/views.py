@@ -28,15 +28,16 @@ from govid.recovery.forms import ForgotPasswordForm, ResetPasswordForm
 from govid.web.client import client_ip
 
 LOGIN = "recovery.login"
-TOKEN = "recovery.token"
+TOKEN = "recovery.token"  # noqa: S105  (a session key, not a secret)
 DONE = "recovery.done"
 
 
 def _over_message(code: str) -> str:
     return {
         "code_expired": _("Mã xác nhận đã hết hạn. Vui lòng lấy mã xác nhận mới."),
-        "too_many_attempts": _("Bạn đã nhập sai mã xác nhận quá số lần cho phép. "
-                               "Vui lòng lấy mã xác nhận mới."),
+        "too_many_attempts": _(
+            "Bạn đã nhập sai mã xác nhận quá số lần cho phép. Vui lòng lấy mã xác nhận mới."
+        ),
         "challenge_used": _("Mã xác nhận này đã được sử dụng. Vui lòng lấy mã xác nhận mới."),
         "code_not_sent": _("Chưa gửi được mã xác nhận. Vui lòng lấy mã xác nhận mới."),
     }.get(code, _("Vui lòng nhập lại Email công vụ để lấy mã xác nhận."))
@@ -45,8 +46,9 @@ def _over_message(code: str) -> str:
 def _not_found(request: HttpRequest, form: ForgotPasswordForm | None = None) -> HttpResponse:
     for key in (LOGIN, TOKEN):
         request.session.pop(key, None)
-    return render(request, "recovery/forgot.html",
-                  {"form": form or ForgotPasswordForm(), "not_found": True})
+    return render(
+        request, "recovery/forgot.html", {"form": form or ForgotPasswordForm(), "not_found": True}
+    )
 
 
 @never_cache
@@ -102,9 +104,12 @@ def get_code(request: HttpRequest) -> HttpResponse:
     except (DailyLimitReached, CodeNotSent) as refusal:
         lookup = flow.start_recovery(login)
         status = 429 if isinstance(refusal, DailyLimitReached) else 503
-        return render(request, "recovery/phone.html",
-                      {"lookup": lookup, "refusal": refusal_message(refusal.code)},
-                      status=status)
+        return render(
+            request,
+            "recovery/phone.html",
+            {"lookup": lookup, "refusal": refusal_message(refusal.code)},
+            status=status,
+        )
     request.session[TOKEN] = str(challenge.token)
     return redirect("recovery:reset")
 
@@ -125,14 +130,21 @@ def reset(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 flow.reset_password(
-                    str(challenge.token), code=form.cleaned_data["code"],
-                    password=form.cleaned_data["password1"], ip=client_ip(request),
+                    str(challenge.token),
+                    code=form.cleaned_data["code"],
+                    password=form.cleaned_data["password1"],
+                    ip=client_ip(request),
                 )
             except WrongCode as wrong:
-                form.add_error("code", ngettext(
-                    "Mã xác nhận không đúng. Bạn còn %(n)d lần thử.",
-                    "Mã xác nhận không đúng. Bạn còn %(n)d lần thử.", wrong.attempts_left,
-                ) % {"n": wrong.attempts_left})
+                form.add_error(
+                    "code",
+                    ngettext(
+                        "Mã xác nhận không đúng. Bạn còn %(n)d lần thử.",
+                        "Mã xác nhận không đúng. Bạn còn %(n)d lần thử.",
+                        wrong.attempts_left,
+                    )
+                    % {"n": wrong.attempts_left},
+                )
                 for message in wrong.password_errors:
                     form.add_error("password1", message)
             except PasswordRejected as rejected:
@@ -147,28 +159,40 @@ def reset(request: HttpRequest) -> HttpResponse:
                     request.session.pop(key, None)
                 request.session[DONE] = True
                 return redirect("recovery:done")
-    return render(request, "recovery/reset.html", {
-        "form": form,
-        "masked_phone": mask_phone(challenge.phone),
-        "wait": challenge.seconds_until_resend(clock.now()),
-        "resends_left": challenge.resends_left,
-    }, status=status)
+    return render(
+        request,
+        "recovery/reset.html",
+        {
+            "form": form,
+            "masked_phone": mask_phone(challenge.phone),
+            "wait": challenge.seconds_until_resend(clock.now()),
+            "resends_left": challenge.resends_left,
+        },
+        status=status,
+    )
 
 
 @never_cache
 @require_POST
 def resend(request: HttpRequest) -> HttpResponse:
-    """"Gửi lại": the same code again once the countdown reaches zero (enforced here too)."""
+    """ "Gửi lại": the same code again once the countdown reaches zero (enforced here too)."""
     try:
         flow.resend_code(request.session.get(TOKEN), ip=client_ip(request))
     except ResendTooEarly as early:
-        messages.warning(request, ngettext(
-            "Vui lòng đợi %(n)d giây nữa để gửi lại mã xác nhận.",
-            "Vui lòng đợi %(n)d giây nữa để gửi lại mã xác nhận.", early.seconds,
-        ) % {"n": early.seconds})
+        messages.warning(
+            request,
+            ngettext(
+                "Vui lòng đợi %(n)d giây nữa để gửi lại mã xác nhận.",
+                "Vui lòng đợi %(n)d giây nữa để gửi lại mã xác nhận.",
+                early.seconds,
+            )
+            % {"n": early.seconds},
+        )
     except NoMoreResends:
-        messages.error(request, _("Bạn đã gửi lại mã quá số lần cho phép. "
-                                  "Vui lòng dùng mã đã nhận hoặc thử lại sau."))
+        messages.error(
+            request,
+            _("Bạn đã gửi lại mã quá số lần cho phép. Vui lòng dùng mã đã nhận hoặc thử lại sau."),
+        )
     except (DailyLimitReached, CodeNotSent) as refusal:
         messages.error(request, refusal_message(refusal.code))
     except ChallengeOver as over:
@@ -191,8 +215,10 @@ def done(request: HttpRequest) -> HttpResponse:
 
 def refusal_message(code: str) -> str:
     if code == "daily_limit":
-        return _("Tài khoản đã nhận đủ số mã xác nhận cho phép trong 24 giờ. "
-                 "Vui lòng thử lại sau hoặc liên hệ quản trị.")
+        return _(
+            "Tài khoản đã nhận đủ số mã xác nhận cho phép trong 24 giờ. "
+            "Vui lòng thử lại sau hoặc liên hệ quản trị."
+        )
     return _("Không gửi được tin nhắn chứa mã xác nhận. Vui lòng thử lại sau ít phút.")
 
 

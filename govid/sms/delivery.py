@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from django.db import transaction
@@ -28,9 +29,7 @@ def send_after_commit(to: str, text: str, *, purpose: str) -> None:
     """Send once the current transaction commits; a failure is logged, never raised."""
 
     def deliver() -> None:
-        try:
+        with contextlib.suppress(SmsError):  # already logged; a notice is best effort
             send_now(to, text, purpose=purpose)
-        except SmsError:
-            pass  # already logged; a notice is best effort
 
     transaction.on_commit(deliver)

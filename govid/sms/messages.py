@@ -12,7 +12,7 @@ CODE_TEXT = (
     "Ma xac nhan khoi phuc mat khau thu cong vu: {code}. Co hieu luc {minutes} phut. "
     "Khong cung cap ma nay cho bat ky ai."
 )
-PASSWORD_CHANGED_TEXT = (
+CHANGED_NOTICE_TEXT = (
     "Mat khau thu cong vu cua ban da duoc thay doi luc {time}. "
     "Neu khong phai ban thuc hien, hay goi ngay {support}."
 )
@@ -35,4 +35,4 @@ def code_text(code: str, *, minutes: int) -> str:
 
 def password_changed_text(at: datetime, *, support: str) -> str:
     local = timezone.localtime(at)
-    return render(PASSWORD_CHANGED_TEXT, time=f"{local:%H:%M %d/%m/%Y}", support=support)
+    return render(CHANGED_NOTICE_TEXT, time=f"{local:%H:%M %d/%m/%Y}", support=support)

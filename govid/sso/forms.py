@@ -10,13 +10,17 @@ from govid.web.fields import SecretField, TextField
 
 class LoginForm(forms.Form):
     username = TextField(
-        label=_("Tên tài khoản"), max_length=254,
+        label=_("Tên tài khoản"),
+        max_length=254,
         required_message=_("Vui lòng nhập tên tài khoản."),
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none",
-                                      "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )
     password = SecretField(
-        label=_("Mật khẩu"), max_length=MAX_LENGTH, autocomplete="current-password",
+        label=_("Mật khẩu"),
+        max_length=MAX_LENGTH,
+        autocomplete="current-password",
         required_message=_("Vui lòng nhập mật khẩu."),
     )
     remember = forms.BooleanField(label=_("Nhớ mật khẩu"), required=False)
@@ -24,7 +28,9 @@ class LoginForm(forms.Form):
 
 class ChangePasswordForm(NewPasswordForm):
     old_password = SecretField(
-        label=_("Mật khẩu hiện tại"), max_length=MAX_LENGTH, autocomplete="current-password",
+        label=_("Mật khẩu hiện tại"),
+        max_length=MAX_LENGTH,
+        autocomplete="current-password",
         required_message=_("Vui lòng nhập mật khẩu hiện tại."),
     )
     field_order = ["old_password", "password1", "password2"]

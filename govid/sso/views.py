@@ -44,8 +44,9 @@ def login_page(request: HttpRequest) -> HttpResponse:
         return render(request, "sso/login.html", {"form": LoginForm(), "next": _next_url(request)})
     form = LoginForm(request.POST)
     if form.is_valid():
-        user = authenticate(request, username=form.cleaned_data["username"],
-                            password=form.cleaned_data["password"])
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
         if user is not None:
             login(request, user)  # rotates the session id
             # Not remembered: the session ends with the browser.
@@ -53,15 +54,18 @@ def login_page(request: HttpRequest) -> HttpResponse:
             record("login", actor=user.login, subject=user.login, ip=client_ip(request))
             return redirect(_next_url(request) or "sso:account")
         form.add_error(None, _("Tên tài khoản hoặc mật khẩu không đúng."))
-    return render(request, "sso/login.html", {"form": form, "next": _next_url(request)},
-                  status=400)
+    return render(request, "sso/login.html", {"form": form, "next": _next_url(request)}, status=400)
 
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        record("logout", actor=request.user.get_username(),
-               subject=request.user.get_username(), ip=client_ip(request))
+        record(
+            "logout",
+            actor=request.user.get_username(),
+            subject=request.user.get_username(),
+            ip=client_ip(request),
+        )
     logout(request)  # deletes the session server-side
     return redirect("sso:login")
 
@@ -89,11 +93,16 @@ def account_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and _change_password(request, user, account, form):
             messages.success(request, _("Thay đổi mật khẩu thành công!"))
             return redirect("sso:account")
-    return render(request, "sso/account.html", {
-        "account": account,
-        "masked_phone": mask_phone(account.phone) if account.phone else None,
-        "form": form,
-    }, status=status)
+    return render(
+        request,
+        "sso/account.html",
+        {
+            "account": account,
+            "masked_phone": mask_phone(account.phone) if account.phone else None,
+            "form": form,
+        },
+        status=status,
+    )
 
 
 def _change_password(
@@ -111,8 +120,9 @@ def _change_password(
         return False
     try:
         with transaction.atomic():
-            apply_new_password(account, new, actor=user.login, action="password_changed",
-                               ip=client_ip(request))
+            apply_new_password(
+                account, new, actor=user.login, action="password_changed", ip=client_ip(request)
+            )
     except AccountLocked:
         form.add_error(None, _("Tài khoản đang bị khoá, vui lòng liên hệ quản trị!"))
         return False

@@ -8,7 +8,7 @@ from govid.directory.models import StoredAccount, Unit
 from govid.directory.provision import add_account, add_unit
 from govid.sso.models import User
 
-PASSWORD = "Demo@2026"
+PASSWORD = "Demo@2026"  # noqa: S105  (the demo accounts' documented password)
 
 UNITS = [
     ("ST", "Tỉnh Sóc Trăng", None),
@@ -44,8 +44,9 @@ def load_demo(domain: str) -> int:
         for local, name, unit, phone, locked in ACCOUNTS:
             login = f"{local}@{domain}"
             if not StoredAccount.objects.filter(login=login).exists():
-                add_account(login, name=name, unit=unit, phone=phone, password=PASSWORD,
-                            actor="demo")
+                add_account(
+                    login, name=name, unit=unit, phone=phone, password=PASSWORD, actor="demo"
+                )
                 StoredAccount.objects.filter(login=login).update(locked=locked)
                 added += 1
         admin_login = f"{ADMIN}@{domain}"

@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class TextField(forms.CharField):
     """A one-line text field: required, bounded, no NUL bytes, with Vietnamese messages."""
 
-    def __init__(self, *, max_length: int, required_message: str, **kwargs: Any) -> None:
+    def __init__(self, *, max_length: int, required_message: StrOrPromise, **kwargs: Any) -> None:
         kwargs.setdefault(
             "error_messages",
             {

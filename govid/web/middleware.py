@@ -30,8 +30,9 @@ class FriendlyErrorsMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DirectoryUnavailable):
-            log.error("directory unavailable during %s %s: %s", request.method, request.path,
-                      exception)
+            log.error(
+                "directory unavailable during %s %s: %s", request.method, request.path, exception
+            )
             return errors.service_unavailable(request)
         return None
 

@@ -49,7 +49,7 @@ class SqlDirectory(Directory):
             raise AccountNotFound(account.login)
 
     def set_phone(self, account: Account, phone: str | None) -> None:
-        if not StoredAccount.objects.filter(pk=account.key).update(phone=phone):
+        if not StoredAccount.objects.filter(pk=account.key).update(phone=phone or ""):
             raise AccountNotFound(account.login)
 
     def burn_verify(self) -> None:

@@ -71,8 +71,11 @@ class Command(BaseCommand):
     def _set_locked(self, account: Account, *, locked: bool) -> None:
         with transaction.atomic():
             get_directory().set_locked(account, locked)
-            record("account_locked" if locked else "account_unlocked", actor="cli",
-                   subject=account.login)
+            record(
+                "account_locked" if locked else "account_unlocked",
+                actor="cli",
+                subject=account.login,
+            )
         self.stdout.write(json.dumps({"login": account.login, "locked": locked}))
 
     def _set_phone(self, account: Account, phone: str) -> None:

@@ -1,0 +1,78 @@
+"""Shared fixtures: the in-memory SMS double, accounts in the SQL directory, a frozen clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from django.test import override_settings
+
+from govid import clock
+from govid.directory.models import StoredAccount
+from govid.directory.provision import add_account, add_unit
+from govid.sms import get_gateway
+from govid.sms.gateways.memory import MemoryGateway
+
+PASSWORD = "Cu@Matkhau2025"
+NEW_PASSWORD = "Moi#Matkhau2026"
+
+
+@pytest.fixture(autouse=True)
+def sms() -> Iterator[MemoryGateway]:
+    """Every test sends through the in-memory gateway unless it configures another."""
+    with override_settings(GOVID_SMS={"gateway": "memory"}):
+        gateway = get_gateway()
+        assert isinstance(gateway, MemoryGateway)
+        yield gateway
+
+
+@pytest.fixture
+def units(db: None) -> None:
+    add_unit("ST", name="Tỉnh Sóc Trăng", actor="test")
+    add_unit("MYTU", name="Huyện Mỹ Tú", parent="ST", actor="test")
+    add_unit("MYTU-VHTT", name="Phòng Văn hóa và Thông tin", parent="MYTU", actor="test")
+
+
+@pytest.fixture
+def account(units: None) -> StoredAccount:
+    return add_account(
+        "an.nguyen@soctrang.gov.vn",
+        name="Nguyễn Văn An",
+        unit="MYTU-VHTT",
+        phone="0393 555 121",
+        password=PASSWORD,
+        actor="test",
+    )
+
+
+@pytest.fixture
+def locked_account(units: None) -> StoredAccount:
+    row = add_account(
+        "cuong.le@soctrang.gov.vn",
+        name="Lê Văn Cường",
+        unit="MYTU-VHTT",
+        phone="0987654321",
+        password=PASSWORD,
+        actor="test",
+    )
+    StoredAccount.objects.filter(pk=row.pk).update(locked=True)
+    return row
+
+
+@pytest.fixture
+def phoneless_account(units: None) -> StoredAccount:
+    return add_account(
+        "vnpt_testvpdt3@soctrang.gov.vn",
+        name="Thử nghiệm",
+        unit="MYTU-VHTT",
+        password=PASSWORD,
+        actor="test",
+    )
+
+
+@pytest.fixture
+def frozen() -> Iterator[datetime]:
+    start = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+    with clock.frozen(start):
+        yield start

@@ -1,0 +1,143 @@
+"""Browser tests: govid served by gunicorn as `make run` serves it, driven by Debian's Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("GOVID_TEST_CHROMIUM", "/usr/bin/chromium")
+# As Debian's Chromium must run here: headless, no sandbox (root in CI), no calls home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    var_dir: Path
+    env: dict[str, str]
+
+    @property
+    def outbox(self) -> Path:
+        return self.var_dir / "sms-outbox.jsonl"
+
+    def messages(self, to: str | None = None) -> list[dict[str, str]]:
+        if not self.outbox.exists():
+            return []
+        lines = [json.loads(line) for line in self.outbox.read_text().splitlines()]
+        return [m for m in lines if to is None or m["to"] == to]
+
+    def wait_for_code(self, to: str, *, after: int = 0, timeout: float = 10.0) -> str:
+        """The 6-digit code of the first SMS to ``to`` beyond the first ``after`` ones."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            found = self.messages(to)[after:]
+            for message in found:
+                match = re.search(r"\b(\d{6})\b", message["text"])
+                if match:
+                    return match.group(1)
+            time.sleep(0.05)
+        raise AssertionError(f"no code SMS to {to} in {self.outbox}")
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout
+
+
+@pytest.fixture(scope="session")
+def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    var_dir = tmp_path_factory.mktemp("govid-var")
+    port = free_port()
+    env = {
+        **os.environ,
+        "GOVID_VAR_DIR": str(var_dir),
+        "PORT": str(port),
+        # The countdown is the seed's, only shorter so the test does not wait a minute.
+        "GOVID_RECOVERY_RESEND_AFTER": "3",
+        "GOVID_ACCESS_LOG": str(var_dir / "access.log"),
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)
+    for step in (["collectstatic", "--noinput", "-v0"], ["migrate", "--noinput", "-v0"], ["demo"]):
+        server.manage(*step)
+    log = open(var_dir / "server.log", "w")  # noqa: SIM115  (closed at teardown)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "govid.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((var_dir / "server.log").read_text()) from None
+                time.sleep(0.1)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def live(live_server_url_env: LiveServer) -> LiveServer:
+    return live_server_url_env
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone_page(browser, live):
+    """A fresh browser profile at 360 px wide, like a civil servant's phone."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,59 @@
+"""Settings from the environment; a wrong configuration is refused at start with a hint."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def check(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "GOVID_VAR_DIR": str(tmp_path), **env},
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"GOVID_DIRECTORY": "nosuch"}, "GOVID_DIRECTORY='nosuch' is not a directory backend"),
+        ({"GOVID_SMS_GATEWAY": "pigeon"}, "GOVID_SMS_GATEWAY='pigeon' is not an SMS gateway"),
+        ({"GOVID_RECOVERY_CODE_TTL": "five"}, "GOVID_RECOVERY_CODE_TTL"),
+        (
+            {"GOVID_RECOVERY_MAX_ATEMPTS": "3"},
+            "Unknown GOVID_RECOVERY option(s): GOVID_RECOVERY_MAX_ATEMPTS",
+        ),
+        ({"GOVID_MAIL_DOMAIN": "soctrang"}, "is not a mail domain"),
+    ],
+)
+def test_a_bad_configuration_is_refused_at_start(tmp_path, env, message):
+    result = check(tmp_path, **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_the_secret_key_is_generated_once_into_var(tmp_path):
+    assert check(tmp_path).returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+    check(tmp_path)
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+def test_environment_values_reach_the_recovery_limits(settings):
+    from datetime import timedelta
+
+    from govid.recovery.conf import recovery_settings
+
+    settings.GOVID_RECOVERY = {"code_ttl": "120", "max_resends": "1"}
+    conf = recovery_settings()
+    assert conf.code_ttl == timedelta(minutes=2)
+    assert conf.max_resends == 1
+    assert conf.max_attempts == 5
