@@ -23,7 +23,7 @@ $(BIN)/.installed-test: $(BIN)/.installed
 
 # Everything `make run` needs before serving: translations, static files, database, demo data.
 setup: $(BIN)/.installed
-	$(BIN)/pybabel compile -d govid/locale -D django --statistics 2>&1 | grep -v '^compiling' || true
+	$(BIN)/pybabel -q compile -d govid/locale -D django
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) demo
