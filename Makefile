@@ -10,7 +10,7 @@ MANAGE := $(BIN)/python manage.py
 # Debian packages the test suite runs for real.
 TEST_DEBS := chromium
 
-.PHONY: run setup test test-deps lint bench clean
+.PHONY: run setup test test-deps lint bench messages clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	scripts/ensure-venv.sh $(PYTHON) $(VENV)
@@ -45,6 +45,10 @@ lint: $(BIN)/.installed-test
 
 bench: $(BIN)/.installed-test setup
 	$(BIN)/python -m bench
+
+# After adding UI strings: refresh the English catalogue, then fill its new msgstr entries.
+messages: $(BIN)/.installed
+	cd govid && ../$(MANAGE) makemessages -l en --no-obsolete --no-location
 
 clean:
 	rm -rf $(VENV) var
