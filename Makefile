@@ -48,7 +48,7 @@ bench: $(BIN)/.installed-test setup
 
 # After adding UI strings: refresh the English catalogue, then fill its new msgstr entries.
 messages: $(BIN)/.installed
-	cd govid && ../$(MANAGE) makemessages -l en --no-obsolete --no-location
+	cd govid && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete --no-location
 
 clean:
 	rm -rf $(VENV) var
