@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from govid.web import errors
+from govid.web import admin_login, errors
+
+admin_login.install()
 
 urlpatterns = [
     path("", include("govid.sso.urls")),

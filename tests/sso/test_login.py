@@ -137,3 +137,17 @@ def test_next_only_goes_to_this_site(client, account):
         {"username": "an.nguyen", "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response.headers["Location"] == "/tai-khoan/"
+
+
+def test_the_admin_signs_in_through_the_portal_login(client, account):
+    from govid.sso.models import User
+
+    response = client.get("/quan-tri/")
+    assert response.status_code == 302
+    login_page = client.get(response.headers["Location"], follow=True)
+    assert login_page.redirect_chain[-1][0].startswith("/?next=")
+    login(client, "an.nguyen", PASSWORD)
+    assert client.get("/quan-tri/").status_code == 302  # not staff: sent to the admin's login
+    assert client.get("/quan-tri/login/").status_code == 403  # ...which refuses, no loop
+    User.objects.filter(login="an.nguyen@soctrang.gov.vn").update(is_staff=True, is_superuser=True)
+    assert client.get("/quan-tri/").status_code == 200
