@@ -8,7 +8,7 @@ export PORT
 export GOVID_VAR_DIR ?= $(CURDIR)/var
 MANAGE := $(BIN)/python manage.py
 # Debian packages the test suite runs for real.
-TEST_DEBS := chromium
+TEST_DEBS := chromium postgresql redis-server
 
 .PHONY: run setup test test-deps lint bench messages clean
 
@@ -35,8 +35,11 @@ run: setup
 test-deps: $(BIN)/.installed-test
 	scripts/apt-install.sh $(TEST_DEBS)
 
+# The whole suite twice: on the embedded default, then on PostgreSQL + Redis (throwaway servers
+# started on loopback and stopped by PID).
 test: test-deps setup lint
 	$(BIN)/pytest -q
+	$(BIN)/python -m tests.servers postgres redis -- $(BIN)/pytest -q
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .

@@ -19,6 +19,16 @@ NEW_PASSWORD = "Moi#Matkhau2026"
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Counters kept in the cache (local memory or Redis) never leak from one test to another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def sms() -> Iterator[MemoryGateway]:
     """Every test sends through the in-memory gateway unless it configures another."""
     with override_settings(GOVID_SMS={"gateway": "memory"}):

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers.postgres import fresh_database
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("GOVID_TEST_CHROMIUM", "/usr/bin/chromium")
 # As Debian's Chromium must run here: headless, no sandbox (root in CI), no calls home.
@@ -88,6 +90,14 @@ def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
         "GOVID_ACCESS_LOG": str(var_dir / "access.log"),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    if env.get("GOVID_DATABASE_URL", "").startswith("postgresql://"):
+        # The suite's own test database is pytest's; the live server gets a fresh one.
+        env["GOVID_DATABASE_URL"] = fresh_database(
+            env["GOVID_DATABASE_URL"], f"govid_e2e_{os.getpid()}"
+        )
+    if env.get("GOVID_REDIS_URL"):
+        # Its own Redis database too: the suite empties the cache between its tests.
+        env["GOVID_REDIS_URL"] = env["GOVID_REDIS_URL"].rsplit("/", 1)[0] + "/1"
     server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)
     for step in (["collectstatic", "--noinput", "-v0"], ["migrate", "--noinput", "-v0"], ["demo"]):
         server.manage(*step)

@@ -1,0 +1,118 @@
+"""A throwaway PostgreSQL cluster (Debian's postgresql package) on a free loopback port."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from tests.servers.base import as_user, free_port, stop, wait_for_port
+
+USER = "postgres"
+
+
+def _bin(name: str) -> str:
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    if not found:
+        raise RuntimeError("PostgreSQL is not installed: `make test` installs Debian's postgresql")
+    return found[-1]
+
+
+@dataclass(frozen=True)
+class PostgresServer:
+    port: int
+    password: str
+
+    def url(self, database: str = "govid") -> str:
+        return f"postgresql://govid:{self.password}@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        import psycopg
+
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')  # name chosen by the tests, not a user
+        return self.url(name)
+
+
+def fresh_database(url: str, name: str) -> str:
+    """A new empty database beside the one ``url`` points at; returns its URL."""
+    import psycopg
+
+    base, _, _old = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')  # name chosen by the tests, not a user
+    return f"{base}/{name}"
+
+
+@contextmanager
+def postgres() -> Iterator[PostgresServer]:
+    root = tempfile.mkdtemp(prefix="govid-pg-")
+    data, log = os.path.join(root, "data"), os.path.join(root, "postgres.log")
+    password = "govid-test-" + os.urandom(6).hex()
+    pwfile = os.path.join(root, "pw")
+    with open(pwfile, "w") as f:
+        f.write(password)
+    if os.geteuid() == 0:
+        shutil.chown(root, USER)
+        shutil.chown(pwfile, USER)
+    subprocess.run(
+        as_user(
+            USER,
+            [
+                _bin("initdb"),
+                "-D",
+                data,
+                "-U",
+                "govid",
+                f"--pwfile={pwfile}",
+                "-A",
+                "scram-sha-256",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+        ),
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    with open(log, "ab") as out:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(
+            as_user(
+                USER,
+                [
+                    _bin("postgres"),
+                    "-D",
+                    data,
+                    "-p",
+                    str(port),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    f"unix_socket_directories={root}",
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "synchronous_commit=off",
+                    "-c",
+                    "full_page_writes=off",
+                    "-c",
+                    "max_connections=200",
+                ],
+            ),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(port, process, what="PostgreSQL", log=log)
+        server = PostgresServer(port=port, password=password)
+        server.create_database("govid")
+        yield server
+    finally:
+        stop(process)
+        shutil.rmtree(root, ignore_errors=True)
