@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from govid.ops import health, metrics
 from govid.web import admin_login, errors
 
 admin_login.install()
@@ -11,6 +12,9 @@ urlpatterns = [
     path("quen-mat-khau/", include("govid.recovery.urls")),
     path("ngon-ngu/", set_language, name="set_language"),
     path("quan-tri/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
 ]
 
 handler400 = errors.bad_request

@@ -80,6 +80,10 @@ class Directory(abc.ABC):
     def burn_verify(self) -> None:
         """Spend the time of one password check, so that unknown logins take as long as known."""
 
+    def check(self) -> None:
+        """Raise if the directory cannot answer now (used by /readyz)."""
+        self.find("readiness-probe@invalid")
+
     def authenticate(self, login: str, password: str) -> Account | None:
         """The account if ``password`` is right and the account is not locked, else None."""
         account = self.find(login)

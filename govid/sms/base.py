@@ -21,3 +21,6 @@ class SmsGateway(abc.ABC):
     @abc.abstractmethod
     def send(self, to: str, text: str) -> str:
         """Send ``text`` to ``to`` (E.164); return the provider's message id or raise SmsError."""
+
+    def check(self) -> None:  # noqa: B027  (optional: gateways that can be probed override it)
+        """Raise if the gateway cannot take messages now (used by /readyz)."""

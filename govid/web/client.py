@@ -1,9 +1,5 @@
-from __future__ import annotations
+"""The client's address, for views: see govid.ops.requests for the trusted-proxy rule."""
 
-from django.http import HttpRequest
+from govid.ops.requests import client_ip
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address the request came from (behind a proxy, see the deployment's settings)."""
-    ip: str | None = request.META.get("REMOTE_ADDR") or None
-    return ip
+__all__ = ["client_ip"]

@@ -20,6 +20,11 @@ class OutboxGateway(SmsGateway):
         self.path = Path(path or conf.outbox)
         self.echo = conf.echo if echo is None else echo
 
+    def check(self) -> None:
+        directory = self.path.parent
+        if not (directory.is_dir() and os.access(directory, os.W_OK)):
+            raise SmsError(f"outbox directory {directory} is not writable")
+
     def send(self, to: str, text: str) -> str:
         message_id = uuid.uuid4().hex
         line = json.dumps(
