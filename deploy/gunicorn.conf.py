@@ -1,16 +1,41 @@
 """gunicorn settings for `make run` and production (GOVID_* variables override)."""
 
+import multiprocessing
 import os
+import shutil
+from pathlib import Path
 
 bind = os.environ.get("GOVID_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-# One process by default: the embedded default keeps counters in local memory. Production
-# (Redis cache) sets GOVID_WORKERS to the core count.
-workers = int(os.environ.get("GOVID_WORKERS", "1"))
+# The embedded default keeps counters in local memory, so it runs one process. With Redis
+# (GOVID_REDIS_URL) the counters are shared: one process per core.
+_shared = bool(os.environ.get("GOVID_REDIS_URL"))
+workers = int(os.environ.get("GOVID_WORKERS", multiprocessing.cpu_count() if _shared else 1))
 # Argon2 releases the GIL, so threads share the cores; slow phones hold a thread each.
 worker_class = "gthread"
 threads = int(os.environ.get("GOVID_THREADS", "8"))
 timeout = 30
 graceful_timeout = 10
+keepalive = 5
 accesslog = os.environ.get("GOVID_ACCESS_LOG", "-")
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s'
 errorlog = "-"
+
+if workers > 1:
+    # Prometheus counters of all processes are added up from files in this folder.
+    _var = Path(os.environ.get("GOVID_VAR_DIR", Path(__file__).resolve().parents[1] / "var"))
+    _metrics = _var / "prometheus"
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_metrics))
+
+
+def on_starting(server: object) -> None:
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder, exist_ok=True)
+
+
+def child_exit(server: object, worker: object) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
