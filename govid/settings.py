@@ -171,4 +171,5 @@ GOVID_DIRECTORY = {
     }.items()
     if value
 }
+GOVID_LDAP = env_block("GOVID_LDAP_")
 GOVID_SMS = {"outbox": str(VAR_DIR / "sms-outbox.jsonl"), **env_block("GOVID_SMS_")}
