@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -14,7 +15,7 @@ def free_port() -> int:
 
 
 def wait_for_port(
-    port: int, process: subprocess.Popen[bytes], log: str, timeout: float = 20
+    port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 20
 ) -> None:
     """Until something listens on 127.0.0.1:port; fails with the server's log if it died."""
     deadline = time.monotonic() + timeout
@@ -24,7 +25,8 @@ def wait_for_port(
             return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server on port {port} did not start:\n{log}") from None
+                text = log.read_text(errors="replace") if log.exists() else ""
+                raise RuntimeError(f"server on port {port} did not start:\n{text}") from None
             time.sleep(0.05)
 
 

@@ -33,7 +33,7 @@ ROOT_PASSWORD = "Goc#Quan-tri-2026"
 SERVICE_DN = f"cn=govid,ou=services,{BASE}"
 SERVICE_PASSWORD = "Dich-vu#govid-2026"
 MAIL_DN = f"cn=mail,ou=services,{BASE}"  # the mail server's own read-only account
-MAIL_PASSWORD = "Thu-dien-tu#2026"
+MAIL_PASSWORD = "Thu-dien-tu.2026"  # no "#": a comment in Dovecot's files
 MIN_LENGTH = 12  # the directory's own rule, stricter than govid's 8
 PERMANENT_LOCK = b"000001010000Z"
 
@@ -64,6 +64,9 @@ access to attrs=userPassword filter=(!(pwdAccountLockedTime=*))
   by * none
 access to attrs=userPassword
   by anonymous auth
+  by * none
+access to attrs=unicodePwd
+  by dn.exact="{service}" =w
   by * none
 access to attrs=mobile,pwdAccountLockedTime,zimbraAccountStatus,userAccountControl,lockoutTime
   by dn.exact="{service}" write
@@ -182,7 +185,7 @@ class Slapd:
         command = [SLAPD, "-f", str(self.root / "slapd.conf"), "-h", self.url + "/", "-d", "0"]
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         log.close()
-        wait_for_port(self.port, self.process, (self.root / "slapd.log").read_text())
+        wait_for_port(self.port, self.process, self.root / "slapd.log")
 
     def stop(self) -> None:
         if self.process is not None:
