@@ -68,8 +68,8 @@ def test_the_service_account_binds_again_after_the_directory_restarts(entry):
 
 
 def test_many_threads_share_a_small_pool(entry):
-    slapd, _directory, _dn = entry
-    small = LdapDirectory(slapd.settings(base_dn=_directory.conf.base_dn, pool_size=2))
+    slapd, directory, _dn = entry
+    small = LdapDirectory(slapd.settings(base_dn=directory.conf.base_dn, pool_size=2))
     found: list[object] = []
 
     def look() -> None:
