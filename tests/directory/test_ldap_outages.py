@@ -72,7 +72,7 @@ def test_many_threads_share_a_small_pool(entry):
     small = LdapDirectory(slapd.settings(base_dn=directory.conf.base_dn, pool_size=2))
     found: list[object] = []
 
-    def look() -> None:
+    def look():
         for _ in range(5):
             found.append(small.find("an.nguyen@soctrang.gov.vn"))
 

@@ -46,7 +46,7 @@ def html(response) -> str:
     return response.content.decode()
 
 
-def ask_code(client, sms, typed: str) -> str:
+def ask_code(client, sms, typed):
     """Steps 2 and 3: the address, then "Lấy mã xác nhận"; the code from the SMS."""
     client.post("/quen-mat-khau/", {"email": typed})
     response = client.post("/quen-mat-khau/lay-ma/")
