@@ -70,7 +70,7 @@ def test_the_service_account_binds_again_after_the_directory_restarts(entry):
 def test_many_threads_share_a_small_pool(entry):
     slapd, directory, _dn = entry
     small = LdapDirectory(slapd.settings(base_dn=directory.conf.base_dn, pool_size=2))
-    found: list[object] = []
+    found = []
 
     def look():
         for _ in range(5):
