@@ -144,3 +144,17 @@ def test_slapd_stopped_mid_flow_gives_the_503_page_and_no_change(
     submit(page, code, NEW_PASSWORD)  # the same code: the failed try did not use it up
     expect(page.get_by_role("heading", name="Thành công!")).to_be_visible()
     assert slapd.binds(dn, NEW_PASSWORD)
+
+
+def test_the_administrators_command_line_writes_phone_and_lock_to_the_directory(
+    page, ldap_live, ldap_base, slapd
+):
+    uid, dn, _number = person(ldap_base, slapd, phone=False)
+    ldap_live.manage("accounts", "set-phone", uid, "0912 345 678")
+    assert slapd.read(dn, "mobile")["mobile"] == [b"+84912345678"]
+    start_forgot(page, ldap_live, uid)
+    expect(page.get_by_text("0912XXX678", exact=True)).to_be_visible()
+    ldap_live.manage("accounts", "lock", uid)
+    assert slapd.read(dn, "pwdAccountLockedTime")["pwdaccountlockedtime"] == [PERMANENT_LOCK]
+    start_forgot(page, ldap_live, uid)
+    expect(page.get_by_role("alert").get_by_text(SEED_ERROR, exact=True)).to_be_visible()
