@@ -10,7 +10,7 @@ MANAGE := $(BIN)/python manage.py
 # Debian packages that python-ldap (the `ldap` extra) is compiled against.
 LDAP_BUILD_DEBS := gcc libc6-dev python3-dev libldap2-dev libsasl2-dev
 # Debian packages the test suite runs for real: Chromium, OpenLDAP, an IMAP server on LDAP.
-TEST_DEBS := chromium slapd ldap-utils dovecot-imapd dovecot-ldap $(LDAP_BUILD_DEBS)
+TEST_DEBS := chromium slapd ldap-utils openssl dovecot-imapd dovecot-ldap $(LDAP_BUILD_DEBS)
 
 .PHONY: run setup test test-deps lint bench messages clean
 

@@ -25,6 +25,7 @@ from tests.servers import free_port, stop, wait_for_port
 
 SLAPD = "/usr/sbin/slapd"
 SLAPADD = "/usr/sbin/slapadd"
+OPENSSL = "/usr/bin/openssl"
 HERE = Path(__file__).resolve().parent
 BASE = "dc=soctrang,dc=gov,dc=vn"
 PEOPLE = f"ou=people,{BASE}"
@@ -45,6 +46,9 @@ include {schema}
 modulepath /usr/lib/ldap
 moduleload back_mdb
 moduleload ppolicy
+TLSCACertificateFile {root}/ca.pem
+TLSCertificateFile {root}/server.pem
+TLSCertificateKeyFile {root}/server.key
 pidfile {root}/slapd.pid
 argsfile {root}/slapd.args
 database mdb
@@ -132,15 +136,34 @@ def ssha(password: str) -> str:
     return "{SSHA}" + base64.b64encode(digest + salt).decode()
 
 
+def make_certificates(root: Path) -> None:
+    """A throwaway CA and a certificate for 127.0.0.1 signed by it (Debian's openssl)."""
+
+    def openssl(*args: str) -> None:
+        subprocess.run([OPENSSL, *args], cwd=root, check=True, capture_output=True)
+
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    days = ["-days", "2"]
+    openssl("req", "-x509", *ec, *days, "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=CA")
+    openssl("req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
+    (root / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    signed_by_ca = ["-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", *days]
+    openssl("x509", "-req", "-in", "server.csr", *signed_by_ca, "-out", "server.pem",
+            "-extfile", "san.ext")  # fmt: skip
+
+
 class Slapd:
     """One slapd process; ``start()`` again after ``stop()`` serves the same data."""
 
-    def __init__(self, root: Path, port: int) -> None:
+    def __init__(self, root: Path, port: int, tls_port: int) -> None:
         self.root = root
         self.port = port
         self.url = f"ldap://127.0.0.1:{port}"
+        self.ldaps_url = f"ldaps://127.0.0.1:{tls_port}"
+        self.ca_file = root / "ca.pem"
         self.process: subprocess.Popen[bytes] | None = None
         self._containers = itertools.count(1)
+        make_certificates(root)
         self._write_config()
 
     def _write_config(self) -> None:
@@ -182,7 +205,8 @@ class Slapd:
     def start(self) -> None:
         log = open(self.root / "slapd.log", "ab")  # noqa: SIM115  (slapd holds it)
         # -d 0: stay in the foreground (the PID is ours to stop) and print nothing.
-        command = [SLAPD, "-f", str(self.root / "slapd.conf"), "-h", self.url + "/", "-d", "0"]
+        urls = f"{self.url}/ {self.ldaps_url}/"
+        command = [SLAPD, "-f", str(self.root / "slapd.conf"), "-h", urls, "-d", "0"]
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         wait_for_port(self.port, self.process, self.root / "slapd.log")
@@ -308,7 +332,7 @@ class Slapd:
 
 @pytest.fixture(scope="session")
 def slapd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Slapd]:
-    server = Slapd(tmp_path_factory.mktemp("slapd"), free_port())
+    server = Slapd(tmp_path_factory.mktemp("slapd"), free_port(), free_port())
     server.start()
     try:
         yield server
