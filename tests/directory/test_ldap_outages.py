@@ -93,3 +93,13 @@ def test_a_refused_service_account_is_unavailable_and_logged(entry, caplog):
         wrong.find("an.nguyen@soctrang.gov.vn")
     assert "check GOVID_LDAP_BIND_DN and GOVID_LDAP_BIND_PASSWORD" in caplog.text
     assert "sai" not in caplog.text.split()
+
+
+def test_an_answer_govid_cannot_use_is_unavailable_not_a_crash(entry, caplog):
+    slapd, directory, _dn = entry
+    broken = LdapDirectory(
+        slapd.settings(base_dn=directory.conf.base_dn, user_filter="(mail={login}")
+    )
+    with pytest.raises(DirectoryUnavailable):
+        broken.find("an.nguyen@soctrang.gov.vn")
+    assert "FILTER_ERROR" in caplog.text

@@ -122,7 +122,7 @@ class LdapPool:
     def _fresh(self) -> tuple[Any, bool]:
         try:
             conn = connect(self.conf)
-        except UNREACHABLE as error:
+        except ldap.LDAPError as error:
             raise self._unavailable(error) from None
         try:
             self.prepare(conn)
@@ -151,7 +151,9 @@ class LdapPool:
             self._idle.append(conn)
 
     def _translate(self, error: BaseException) -> BaseException:
-        if isinstance(error, UNREACHABLE):
+        # Whatever else the directory answers (a filter it rejects, a control it lacks): to the
+        # user it is a directory that cannot serve now, and nothing was written.
+        if isinstance(error, ldap.LDAPError):
             return self._unavailable(error)
         return error
 
