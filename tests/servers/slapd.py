@@ -13,6 +13,7 @@ import itertools
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -133,6 +134,12 @@ class Slapd:
         """SIGSTOP: the port still accepts connections but nothing answers (a hung server)."""
         assert self.process is not None
         self.process.send_signal(signal.SIGSTOP)
+        # The signal lands asynchronously: wait until the kernel reports the process stopped.
+        stat = Path(f"/proc/{self.process.pid}/stat")
+        deadline = time.monotonic() + 5
+        while stat.read_text().rsplit(")", 1)[1].split()[0] != "T":
+            assert time.monotonic() < deadline, "slapd did not stop"
+            time.sleep(0.01)
 
     def resume(self) -> None:
         assert self.process is not None
