@@ -7,8 +7,12 @@ PORT ?= 8000
 export PORT
 export GOVID_VAR_DIR ?= $(CURDIR)/var
 MANAGE := $(BIN)/python manage.py
-# Debian packages the test suite runs for real.
-TEST_DEBS := chromium postgresql redis-server
+# Debian packages that python-ldap (the `ldap` extra) is compiled against.
+LDAP_BUILD_DEBS := gcc libc6-dev python3-dev libldap2-dev libsasl2-dev
+# Debian packages the test suite runs for real: Chromium, PostgreSQL, Redis, OpenLDAP, an IMAP
+# server on LDAP.
+TEST_DEBS := chromium postgresql redis-server slapd ldap-utils openssl dovecot-imapd dovecot-ldap \
+	$(LDAP_BUILD_DEBS)
 
 .PHONY: run setup test test-deps lint bench messages clean
 
@@ -18,7 +22,8 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 $(BIN)/.installed-test: $(BIN)/.installed
-	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	scripts/apt-install.sh $(LDAP_BUILD_DEBS)
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,ldap]'
 	touch $@
 
 # Everything `make run` needs before serving: translations, static files, database, demo data.

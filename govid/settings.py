@@ -196,4 +196,5 @@ GOVID_DIRECTORY = {
     if value
 }
 GOVID_OPS = env_block("GOVID_OPS_")
+GOVID_LDAP = env_block("GOVID_LDAP_")
 GOVID_SMS = {"outbox": str(VAR_DIR / "sms-outbox.jsonl"), **env_block("GOVID_SMS_")}

@@ -14,6 +14,9 @@ from govid.directory.provision import add_account, add_unit
 from govid.sms import get_gateway
 from govid.sms.gateways.memory import MemoryGateway
 
+# Real servers as session fixtures: ``slapd`` (OpenLDAP) and ``dovecot`` (IMAP on that LDAP).
+pytest_plugins = ["tests.servers.slapd", "tests.servers.dovecot"]
+
 PASSWORD = "Cu@Matkhau2025"
 NEW_PASSWORD = "Moi#Matkhau2026"
 

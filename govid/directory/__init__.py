@@ -42,5 +42,5 @@ def get_directory() -> Directory:
 
 @receiver(setting_changed)
 def _forget_directory(**kwargs: object) -> None:
-    if kwargs.get("setting") == "GOVID_DIRECTORY":
+    if kwargs.get("setting") in ("GOVID_DIRECTORY", "GOVID_LDAP"):
         get_directory.cache_clear()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class PasswordRefused(DirectoryError):
 
 class Directory(abc.ABC):
     """Read and change accounts. Logins given are already canonical (``canonical_login``)."""
+
+    # True when the directory itself refuses the current password as the new one (LDAP's
+    # password history), so govid need not test it with a password check of its own.
+    refuses_current_password: ClassVar[bool] = False
 
     @abc.abstractmethod
     def find(self, login: str) -> Account | None:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.checks import CheckMessage, Error, register
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
+from govid.directory.backends.ldap_locks import SCHEMES as LOCK_SCHEMES
 from govid.directory.base import Directory
-from govid.directory.conf import BACKENDS, directory_settings
+from govid.directory.conf import (
+    BACKENDS,
+    EXOP,
+    UNICODEPWD,
+    LdapSettings,
+    directory_settings,
+    ldap_settings,
+)
 
 
 @register()
@@ -40,3 +49,72 @@ def check_directory(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
             )
         ]
     return []
+
+
+REQUIRED_LDAP = ("url", "bind_dn", "bind_password", "base_dn")
+
+
+@register()
+def check_ldap(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """With GOVID_DIRECTORY=ldap: python-ldap installed and every GOVID_LDAP_* that must be."""
+    try:
+        if directory_settings().backend_path != BACKENDS["ldap"]:
+            return []
+        conf = ldap_settings()
+    except ImproperlyConfigured as error:
+        return [Error(str(error), id="govid.E010")]
+    try:
+        import ldap  # noqa: F401
+    except ImportError:
+        return [
+            Error(
+                "GOVID_DIRECTORY=ldap needs python-ldap, which is not installed",
+                hint="Install Debian's libldap2-dev and libsasl2-dev, then "
+                "`.venv/bin/pip install -c constraints.txt -e '.[ldap]'`.",
+                id="govid.E011",
+            )
+        ]
+    errors: list[CheckMessage] = [
+        Error(
+            f"GOVID_DIRECTORY=ldap needs GOVID_LDAP_{key.upper()}",
+            hint=LDAP_HINTS[key],
+            id="govid.E012",
+        )
+        for key in REQUIRED_LDAP
+        if not getattr(conf, key)
+    ]
+    return errors + [Error(problem, id="govid.E013") for problem in ldap_problems(conf)]
+
+
+LDAP_HINTS = {
+    "url": "The directory's address, e.g. ldaps://ldap.soctrang.gov.vn.",
+    "bind_dn": "The DN of govid's service account (not the directory's root DN).",
+    "bind_password": "The service account's password.",
+    "base_dn": "Where the mailboxes are, e.g. ou=people,dc=soctrang,dc=gov,dc=vn.",
+}
+
+
+def ldap_problems(conf: LdapSettings) -> list[str]:
+    """What makes a complete LDAP configuration unworkable, one sentence each."""
+    problems = []
+    schemes = [url.split("://", 1)[0] for url in conf.url.split()]
+    if any(scheme not in ("ldap", "ldaps", "ldapi") for scheme in schemes):
+        problems.append(f"GOVID_LDAP_URL={conf.url!r}: use ldap://, ldaps:// or ldapi://")
+    if conf.start_tls and "ldaps" in schemes:
+        problems.append("GOVID_LDAP_START_TLS=1 goes with ldap://, not ldaps://")
+    if conf.ca_file and not Path(conf.ca_file).is_file():
+        problems.append(f"GOVID_LDAP_CA_FILE={conf.ca_file!r} is not a file")
+    if "{login}" not in conf.user_filter and "{local}" not in conf.user_filter:
+        problems.append("GOVID_LDAP_USER_FILTER must contain {login} or {local}")
+    unknown = sorted(set(conf.locks) - set(LOCK_SCHEMES)) or ([] if conf.locks else ["(none)"])
+    if unknown:
+        problems.append(
+            f"GOVID_LDAP_LOCKS: {', '.join(unknown)}; use {', '.join(sorted(LOCK_SCHEMES))}"
+        )
+    if conf.password_set not in (EXOP, UNICODEPWD):
+        problems.append("GOVID_LDAP_PASSWORD_SET must be exop or unicodepwd")
+    if conf.password_set == UNICODEPWD and not (conf.start_tls or "ldaps" in schemes):
+        problems.append("GOVID_LDAP_PASSWORD_SET=unicodepwd needs ldaps:// or START_TLS")
+    if conf.timeout.total_seconds() <= 0 or conf.pool_size < 1:
+        problems.append("GOVID_LDAP_TIMEOUT and GOVID_LDAP_POOL_SIZE must be at least 1")
+    return problems

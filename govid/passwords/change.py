@@ -21,7 +21,10 @@ def policy_errors(account: Account, password: str, *, check_current: bool = True
     ``check_current`` costs one Argon2 verify, so callers skip it until the cheap rules pass.
     """
     errors = check_policy(password, account)
-    if not errors and check_current and get_directory().verify_password(account, password):
+    directory = get_directory()
+    if errors or not check_current or directory.refuses_current_password:
+        return errors
+    if directory.verify_password(account, password):
         errors.append(_("Mật khẩu mới phải khác mật khẩu hiện tại."))
     return errors
 

@@ -1,16 +1,18 @@
-"""One contract for every directory backend: the in-memory double and SQL (LDAP joins later)."""
+"""One contract for every directory backend: the in-memory double, SQL and LDAP (a real slapd)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from govid.directory.backends.ldap import LdapDirectory
 from govid.directory.backends.memory import MemoryDirectory
 from govid.directory.backends.sql import SqlDirectory
 from govid.directory.base import Account, AccountLocked, Directory
 from govid.directory.models import StoredAccount
 from govid.directory.provision import add_account
+from tests.servers.slapd import Slapd
 
 PASSWORD = "Cu@Matkhau2025"
 MakeAccount = Callable[..., Account]
@@ -54,9 +56,35 @@ def _sql() -> tuple[Directory, MakeAccount]:
     return directory, make
 
 
-@pytest.fixture(params=["memory", "sql"])
-def backend(request: pytest.FixtureRequest, units: None) -> tuple[Directory, MakeAccount]:
-    return _memory() if request.param == "memory" else _sql()
+def _ldap(slapd: Slapd) -> tuple[Directory, MakeAccount]:
+    container = slapd.container("MYTU-VHTT")
+    directory = LdapDirectory(slapd.settings(base_dn=container), mail_domain="soctrang.gov.vn")
+
+    def make(login: str, *, phone: str | None = "+84393555121", locked: bool = False) -> Account:
+        slapd.add_person(
+            f"ou=MYTU-VHTT,{container}",
+            login.split("@")[0],
+            mail=[login],
+            password=PASSWORD,
+            mobile=[phone] if phone else [],
+            locked=locked,
+        )
+        found = directory.find(login)
+        assert found is not None
+        return found
+
+    return directory, make
+
+
+@pytest.fixture(params=["memory", "sql", "ldap"])
+def backend(request: pytest.FixtureRequest, units: None) -> Iterator[tuple[Directory, MakeAccount]]:
+    if request.param == "ldap":
+        directory, make = _ldap(request.getfixturevalue("slapd"))
+        yield directory, make
+        assert isinstance(directory, LdapDirectory)
+        directory.close()
+    else:
+        yield _memory() if request.param == "memory" else _sql()
 
 
 def test_find_returns_the_account_with_its_unit_and_phone(backend):
@@ -97,9 +125,11 @@ def test_set_password_on_a_locked_account_changes_nothing(backend):
     account = make("cuong.le@soctrang.gov.vn", locked=True)
     with pytest.raises(AccountLocked):
         directory.set_password(account, "Moi#Matkhau2026")
-    assert directory.verify_password(account, PASSWORD)
     found = directory.find(account.login)
     assert found is not None and found.locked
+    # A locked directory entry answers no bind: unlock, only to see the old password stayed.
+    directory.set_locked(account, False)
+    assert directory.verify_password(account, PASSWORD)
 
 
 def test_lock_checked_at_the_moment_of_writing_not_when_read(backend):
@@ -108,6 +138,8 @@ def test_lock_checked_at_the_moment_of_writing_not_when_read(backend):
     directory.set_locked(account, True)  # locked by an administrator meanwhile
     with pytest.raises(AccountLocked):
         directory.set_password(account, "Moi#Matkhau2026")
+    assert directory.find(account.login).locked
+    directory.set_locked(account, False)
     assert directory.verify_password(account, PASSWORD)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import free_port
 from tests.servers.postgres import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,12 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -77,9 +72,8 @@ class LiveServer:
         return result.stdout
 
 
-@pytest.fixture(scope="session")
-def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    var_dir = tmp_path_factory.mktemp("govid-var")
+def serve(var_dir: Path, extra_env: dict[str, str], setup: list[list[str]]) -> Iterator[LiveServer]:
+    """gunicorn as `make run` serves, on a free port, after the given manage.py steps."""
     port = free_port()
     env = {
         **os.environ,
@@ -88,6 +82,7 @@ def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
         # The countdown is the seed's, only shorter so the test does not wait a minute.
         "GOVID_RECOVERY_RESEND_AFTER": "3",
         "GOVID_ACCESS_LOG": str(var_dir / "access.log"),
+        **extra_env,
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     if env.get("GOVID_DATABASE_URL", "").startswith("postgresql://"):
@@ -99,7 +94,7 @@ def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
         # Its own Redis database too: the suite empties the cache between its tests.
         env["GOVID_REDIS_URL"] = env["GOVID_REDIS_URL"].rsplit("/", 1)[0] + "/1"
     server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)
-    for step in (["collectstatic", "--noinput", "-v0"], ["migrate", "--noinput", "-v0"], ["demo"]):
+    for step in (["collectstatic", "--noinput", "-v0"], ["migrate", "--noinput", "-v0"], *setup):
         server.manage(*step)
     log = open(var_dir / "server.log", "w")  # noqa: SIM115  (closed at teardown)
     process = subprocess.Popen(
@@ -124,6 +119,11 @@ def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
         process.terminate()
         process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    yield from serve(tmp_path_factory.mktemp("govid-var"), {}, [["demo"]])
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,10 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
-from tests.servers.base import as_user, free_port, stop, wait_for_port
+from tests.servers import free_port, stop, wait_for_port
+from tests.servers.base import as_user
 
 USER = "postgres"
 
@@ -109,7 +111,7 @@ def postgres() -> Iterator[PostgresServer]:
             stderr=subprocess.STDOUT,
         )
     try:
-        wait_for_port(port, process, what="PostgreSQL", log=log)
+        wait_for_port(port, process, Path(log))
         server = PostgresServer(port=port, password=password)
         server.create_database("govid")
         yield server

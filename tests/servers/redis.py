@@ -8,8 +8,9 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
-from tests.servers.base import free_port, stop, wait_for_port
+from tests.servers import free_port, stop, wait_for_port
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def redis() -> Iterator[RedisServer]:
         stderr=subprocess.STDOUT,
     )
     try:
-        wait_for_port(port, process, what="Redis", log=log)
+        wait_for_port(port, process, Path(log))
         yield RedisServer(port=port)
     finally:
         stop(process)
