@@ -88,7 +88,7 @@ def serve(var_dir: Path, extra_env: dict[str, str], setup: list[list[str]]) -> I
     if env.get("GOVID_DATABASE_URL", "").startswith("postgresql://"):
         # The suite's own test database is pytest's; the live server gets a fresh one.
         env["GOVID_DATABASE_URL"] = fresh_database(
-            env["GOVID_DATABASE_URL"], f"govid_e2e_{os.getpid()}"
+            env["GOVID_DATABASE_URL"], f"govid_e2e_{os.getpid()}_{port}"
         )
     if env.get("GOVID_REDIS_URL"):
         # Its own Redis database too: the suite empties the cache between its tests.
