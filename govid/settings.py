@@ -7,7 +7,10 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 
+from govid.conf import read_block
 from govid.env import env_block, env_bool, env_list, env_str, secret_key_from
+from govid.sso.conf import SsoSettings, oauth2_provider_settings
+from govid.sso.keys import signing_keys
 
 django_stubs_ext.monkeypatch()  # lets admin and managers take type parameters at run time
 
@@ -27,6 +30,8 @@ INSTALLED_APPS = [
     "govid.recovery",
     "govid.sso",
     "govid.web",
+    "govid.demo",
+    "oauth2_provider",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -44,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "govid.sso.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -86,10 +92,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# In the database by default, so that every process (gunicorn workers, manage.py) shares the
+# login-hold counters; Redis in production. `make setup` runs `createcachetable`.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "govid",
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "govid_cache",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     }
 }
 
@@ -115,7 +124,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_NAME = "govid_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 30 * 24 * 3600
 SESSION_COOKIE_SECURE = env_bool("GOVID_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
@@ -172,3 +180,11 @@ GOVID_DIRECTORY = {
     if value
 }
 GOVID_SMS = {"outbox": str(VAR_DIR / "sms-outbox.jsonl"), **env_block("GOVID_SMS_")}
+GOVID_SSO = env_block("GOVID_SSO_")
+_SSO = read_block(SsoSettings, "GOVID_SSO", GOVID_SSO)
+SESSION_COOKIE_AGE = int(_SSO.remember_for.total_seconds())  # "Nhớ mật khẩu"
+# django-oauth-toolkit, the OpenID Connect provider: derived from the same GOVID_SSO_* block.
+OAUTH2_PROVIDER = oauth2_provider_settings(_SSO, signing_keys(VAR_DIR))
+# Its own models, never swapped; named because govid's models point at them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105  (a model name)

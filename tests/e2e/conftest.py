@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,9 +76,9 @@ class LiveServer:
         return result.stdout
 
 
-@pytest.fixture(scope="session")
-def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    var_dir = tmp_path_factory.mktemp("govid-var")
+@contextmanager
+def serve(var_dir: Path, **extra_env: str) -> Iterator[LiveServer]:
+    """govid under gunicorn on a free port, set up as `make run` does; stopped by its PID."""
     port = free_port()
     env = {
         **os.environ,
@@ -86,10 +87,16 @@ def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
         # The countdown is the seed's, only shorter so the test does not wait a minute.
         "GOVID_RECOVERY_RESEND_AFTER": "3",
         "GOVID_ACCESS_LOG": str(var_dir / "access.log"),
+        **extra_env,
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)
-    for step in (["collectstatic", "--noinput", "-v0"], ["migrate", "--noinput", "-v0"], ["demo"]):
+    for step in (
+        ["collectstatic", "--noinput", "-v0"],
+        ["migrate", "--noinput", "-v0"],
+        ["createcachetable"],
+        ["demo"],
+    ):
         server.manage(*step)
     log = open(var_dir / "server.log", "w")  # noqa: SIM115  (closed at teardown)
     process = subprocess.Popen(
@@ -114,6 +121,12 @@ def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
         process.terminate()
         process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with serve(tmp_path_factory.mktemp("govid-var")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
