@@ -64,6 +64,10 @@ class ClientAdmin(ApplicationAdmin):  # type: ignore[misc]
                 **describe(application),
             )
 
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> None:
+        for application in queryset:
+            self.delete_model(request, application)
+
     def delete_model(self, request: HttpRequest, obj: Application) -> None:
         with transaction.atomic():
             described = describe(obj)

@@ -309,6 +309,17 @@ def test_after_a_password_reset_the_tokens_are_refused(live, trusted):
         rp.session(**token).refresh_token(rp.metadata["token_endpoint"])
 
 
+def test_a_locked_account_loses_its_tokens(live, trusted):
+    login, _phone = new_account(live)
+    rp = RelyingParty(live, trusted["client_id"], trusted["client_secret"])
+    _browser, callback = sign_in(live, rp, login, consent=False)
+    token = rp.exchange(callback["code"])
+    live.manage("accounts", "lock", login)
+    assert rp.userinfo(token).status_code == 401
+    with pytest.raises(Exception, match="invalid_grant"):
+        rp.session(**token).refresh_token(rp.metadata["token_endpoint"])
+
+
 @pytest.fixture(scope="module")
 def short_codes_live(tmp_path_factory):
     """A second server whose authorization codes live one second."""

@@ -139,3 +139,9 @@ def test_recovery_stays_open_for_a_held_account_and_ends_the_hold(
     assert done.headers["Location"] == "/quen-mat-khau/thanh-cong/"
     assert login(Client(), "an.nguyen", NEW_PASSWORD).status_code == 302
     assert Event.objects.filter(action="login_hold_released").exists()
+
+
+def test_the_hold_is_explained_in_english_through_the_switch(client, account, frozen):
+    client.cookies["govid_language"] = "en"
+    held = fail(client)
+    assert "Please try again in 5 minutes (at 08:05)" in alert(held)
