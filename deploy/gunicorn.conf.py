@@ -12,5 +12,6 @@ threads = int(os.environ.get("GOVID_THREADS", "8"))
 timeout = 30
 graceful_timeout = 10
 accesslog = os.environ.get("GOVID_ACCESS_LOG", "-")
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+# The path without its query string: OIDC redirects carry authorization codes and ID tokens there.
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.oidc import add_client
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("GOVID_TEST_CHROMIUM", "/usr/bin/chromium")
 # As Debian's Chromium must run here: headless, no sandbox (root in CI), no calls home.
@@ -154,3 +156,15 @@ def phone_page(browser, live):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def trusted(live):
+    """A confidential client of the province (no consent page)."""
+    return add_client(live, "--trusted", name="Hệ thống quản lý văn bản")
+
+
+@pytest.fixture(scope="session")
+def public(live):
+    """A public client (no secret, PKCE required), trusted."""
+    return add_client(live, "--public", "--trusted", name="Ứng dụng di động")

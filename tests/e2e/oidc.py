@@ -157,3 +157,29 @@ class RelyingParty:
 
     def userinfo(self, token: dict[str, Any]) -> requests.Response:
         return self.session(**token).get(self.metadata["userinfo_endpoint"], timeout=10)
+
+
+def sign_in(live, rp: RelyingParty, login: str, *, consent: bool = True, **extra: str):
+    """The person's side: authorization URL, the login form, maybe consent; the callback query."""
+    browser = Browser(live)
+    page = browser.go(rp.authorization_url(**extra))
+    assert page.status_code == 200 and 'name="username"' in page.text
+    page = browser.log_in(page, login)
+    if consent:
+        assert page.status_code == 200, page.text
+        assert "Cho phép ứng dụng dùng tài khoản" in page.text
+        page = browser.submit(page, {"allow": "on"})
+    return browser, callback_params(page)
+
+
+def reset_password_by_sms(live, login: str, phone: str, new_password: str) -> None:
+    """The seed's recovery, as a person with the phone would walk it."""
+    browser = Browser(live)
+    page = browser.submit(browser.go(f"{live.url}/quen-mat-khau/"), {"email": login})
+    sent = len(live.messages(phone))
+    page = browser.submit(page, {})
+    code = live.wait_for_code(phone, after=sent)
+    done = browser.submit(
+        page, {"code": code, "password1": new_password, "password2": new_password}
+    )
+    assert "Thay đổi mật khẩu thành công!" in done.text

@@ -41,6 +41,11 @@ def test_the_demo_mailbox_signs_in_and_out_through_the_login_page(phone_page, li
     page.goto(live.url + "/tai-khoan/")
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
 
+    # The code and the ID token travelled in query strings; the access log keeps neither.
+    access_log = (live.var_dir / "access.log").read_text()
+    assert "/demo/callback/" in access_log and "/oidc/logout/" in access_log
+    assert "code=" not in access_log and "id_token_hint=" not in access_log
+
 
 def test_the_demo_mailbox_explains_a_broken_return(phone_page, live):
     page = phone_page
