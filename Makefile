@@ -26,11 +26,13 @@ $(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/pip install -q -c constraints.txt -e '.[test,ldap]'
 	touch $@
 
-# Everything `make run` needs before serving: translations, static files, database, demo data.
+# Everything `make run` needs before serving: translations, static files, database, cache table,
+# demo data (and the demo relying party at /demo/).
 setup: $(BIN)/.installed
 	$(BIN)/pybabel -q compile -d govid/locale -D django
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) createcachetable
 	$(MANAGE) demo
 
 run: setup

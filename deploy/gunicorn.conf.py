@@ -17,7 +17,8 @@ timeout = 30
 graceful_timeout = 10
 keepalive = 5
 accesslog = os.environ.get("GOVID_ACCESS_LOG", "-")
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s'
+# The path without its query string: OIDC redirects carry authorization codes and ID tokens there.
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s'
 errorlog = "-"
 
 if workers > 1:

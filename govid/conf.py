@@ -54,10 +54,9 @@ def settings_block(cls: type[T], setting: str) -> T:
     return cast(T, _load_block(cast(Any, cls), setting))
 
 
-@cache
-def _load_block(cls: Any, setting: str) -> Any:
-    raw: dict[str, Any] = getattr(settings, setting, {}) or {}
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+def read_block(cls: type[T], setting: str, raw: dict[str, Any]) -> T:
+    """The dataclass ``cls`` filled from ``raw`` (for settings.py, before Django is set up)."""
+    fields = {f.name: f for f in dataclasses.fields(cast(Any, cls))}
     hints = typing.get_type_hints(cls)
     unknown = sorted(set(raw) - set(fields))
     if unknown:
@@ -65,6 +64,11 @@ def _load_block(cls: Any, setting: str) -> Any:
         raise ImproperlyConfigured(f"Unknown {setting} option(s): {names}")
     values = {key: _cast(setting, key, hints[key], value) for key, value in raw.items()}
     return cls(**values)
+
+
+@cache
+def _load_block(cls: Any, setting: str) -> Any:
+    return read_block(cls, setting, getattr(settings, setting, {}) or {})
 
 
 @receiver(setting_changed)

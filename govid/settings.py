@@ -7,7 +7,10 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 
+from govid.conf import read_block
 from govid.env import env_block, env_bool, env_list, env_str, secret_key_from
+from govid.sso.conf import SsoSettings, oauth2_provider_settings
+from govid.sso.keys import signing_keys
 
 django_stubs_ext.monkeypatch()  # lets admin and managers take type parameters at run time
 
@@ -28,6 +31,8 @@ INSTALLED_APPS = [
     "govid.sso",
     "govid.web",
     "govid.ops",
+    "govid.demo",
+    "oauth2_provider",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -46,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "govid.sso.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -92,8 +98,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": 20, "timeout": 10}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Counters (rate limits, login holds) live in the cache: local memory for the embedded default
-# (one process), Redis as soon as several processes or instances serve.
+# Counters (rate limits, login holds) live in the cache. By default the database, so that every
+# process (gunicorn workers, manage.py accounts unblock) shares them (`make setup` runs
+# `createcachetable`); Redis as soon as GOVID_REDIS_URL is set.
 REDIS_URL = env_str("GOVID_REDIS_URL", "")
 CACHES = {
     "default": (
@@ -103,7 +110,11 @@ CACHES = {
             "KEY_PREFIX": "govid",
         }
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "govid"}
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "govid_cache",
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
     )
 }
 
@@ -129,7 +140,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_NAME = "govid_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 30 * 24 * 3600
 SESSION_COOKIE_SECURE = env_bool("GOVID_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
@@ -198,3 +208,11 @@ GOVID_DIRECTORY = {
 GOVID_OPS = env_block("GOVID_OPS_")
 GOVID_LDAP = env_block("GOVID_LDAP_")
 GOVID_SMS = {"outbox": str(VAR_DIR / "sms-outbox.jsonl"), **env_block("GOVID_SMS_")}
+GOVID_SSO = env_block("GOVID_SSO_")
+_SSO = read_block(SsoSettings, "GOVID_SSO", GOVID_SSO)
+SESSION_COOKIE_AGE = int(_SSO.remember_for.total_seconds())  # "Nhớ mật khẩu"
+# django-oauth-toolkit, the OpenID Connect provider: derived from the same GOVID_SSO_* block.
+OAUTH2_PROVIDER = oauth2_provider_settings(_SSO, signing_keys(VAR_DIR))
+# Its own models, never swapped; named because govid's models point at them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105  (a model name)

@@ -9,6 +9,8 @@ admin_login.install()
 
 urlpatterns = [
     path("", include("govid.sso.urls")),
+    path("", include("govid.sso.oidc_urls")),
+    path("demo/", include("govid.demo.urls")),
     path("quen-mat-khau/", include("govid.recovery.urls")),
     path("ngon-ngu/", set_language, name="set_language"),
     path("quan-tri/", admin.site.urls),

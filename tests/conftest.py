@@ -22,10 +22,21 @@ NEW_PASSWORD = "Moi#Matkhau2026"
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    """Counters kept in the cache (local memory or Redis) never leak from one test to another."""
+def _empty_cache(settings) -> Iterator[None]:
+    """Counters kept in the cache never leak from one test to another.
+
+    The embedded default's database cache becomes local memory here (tests without a database
+    must still run); with GOVID_REDIS_URL the suite runs on Redis itself.
+    """
     from django.core.cache import cache
 
+    if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "govid-tests",
+            }
+        }
     cache.clear()
     yield
     cache.clear()

@@ -30,6 +30,13 @@ def check(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
             "Unknown GOVID_RECOVERY option(s): GOVID_RECOVERY_MAX_ATEMPTS",
         ),
         ({"GOVID_MAIL_DOMAIN": "soctrang"}, "is not a mail domain"),
+        ({"GOVID_SSO_IDLE_TIMEOUT": "soon"}, "GOVID_SSO_IDLE_TIMEOUT"),
+        (
+            {"GOVID_SSO_IDEL_TIMEOUT": "60"},
+            "Unknown GOVID_SSO option(s): GOVID_SSO_IDEL_TIMEOUT",
+        ),
+        ({"GOVID_SSO_HOLD_FIRST": "7200"}, "GOVID_SSO_HOLD_FIRST must be positive and at most"),
+        ({"GOVID_SSO_ISSUER": "login.soctrang"}, "is not a URL"),
     ],
 )
 def test_a_bad_configuration_is_refused_at_start(tmp_path, env, message):
@@ -45,6 +52,35 @@ def test_the_secret_key_is_generated_once_into_var(tmp_path):
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
     check(tmp_path)
     assert (tmp_path / "secret_key").read_text() == key
+
+
+def test_the_signing_key_is_generated_once_into_var(tmp_path):
+    assert check(tmp_path).returncode == 0
+    key = tmp_path / "oidc-keys" / "active.pem"
+    first = key.read_text()
+    assert first.startswith("-----BEGIN PRIVATE KEY-----")
+    assert oct(key.stat().st_mode)[-3:] == "600"
+    check(tmp_path)
+    assert key.read_text() == first
+
+
+def test_environment_values_reach_the_token_lifetimes(tmp_path):
+    script = "print(settings.OAUTH2_PROVIDER['ACCESS_TOKEN_EXPIRE_SECONDS'])"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.conf import settings; " + script,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "GOVID_VAR_DIR": str(tmp_path), "GOVID_SSO_ACCESS_TOKEN_TTL": "120"},
+    )
+    assert result.stdout.strip().splitlines()[-1] == "120"
 
 
 def test_environment_values_reach_the_recovery_limits(settings):

@@ -7,4 +7,4 @@ class SsoConfig(AppConfig):
     verbose_name = "SSO"
 
     def ready(self) -> None:
-        from govid.sso import sessions  # noqa: F401  (connects the password_changed receiver)
+        from govid.sso import checks, receivers  # noqa: F401  (registers checks and receivers)

@@ -57,3 +57,38 @@ class User(AbstractBaseUser, PermissionsMixin):
         key_salt = "govid.sso.User.session_auth_hash"
         value = f"{self.sub}:{self.auth_epoch}"
         return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+
+class RelyingParty(models.Model):
+    """govid's own facts about an OIDC client, beside django-oauth-toolkit's Application."""
+
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.CASCADE, related_name="relying_party"
+    )
+    # The province's own systems: no consent page, and the full phone number with `phone`.
+    trusted = models.BooleanField("tin cậy", default=False)
+
+    class Meta:
+        verbose_name = "ứng dụng liên kết"
+        verbose_name_plural = "ứng dụng liên kết"
+
+    def __str__(self) -> str:
+        return f"{self.application} ({'tin cậy' if self.trusted else 'cần hỏi ý kiến'})"
+
+
+class RedeemedCode(models.Model):
+    """An authorization code already exchanged, so that a second use can revoke its tokens.
+
+    Only a hash of the code is kept; the row is useless once the code has expired for a while.
+    """
+
+    code_hash = models.CharField(max_length=64, unique=True)
+    application = models.ForeignKey("oauth2_provider.Application", on_delete=models.CASCADE)
+    token_family = models.UUIDField(null=True)
+    access_token = models.ForeignKey(
+        "oauth2_provider.AccessToken", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    redeemed_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.code_hash[:12]}... ({self.redeemed_at:%Y-%m-%d %H:%M})"

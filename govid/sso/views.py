@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from govid import clock
 from govid.audit.log import record
-from govid.directory import get_directory
+from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account, AccountLocked, PasswordRefused
 from govid.directory.phones import mask_phone
 from govid.passwords.change import apply_new_password, policy_errors
+from govid.sso import holds
+from govid.sso.clients import client_name_for
 from govid.sso.forms import ChangePasswordForm, LoginForm
 from govid.sso.models import User
+from govid.sso.sessions import start_session
 from govid.web.client import client_ip
 
 
@@ -38,23 +46,73 @@ def _next_url(request: HttpRequest) -> str | None:
 @require_http_methods(["GET", "POST"])
 def login_page(request: HttpRequest) -> HttpResponse:
     """The seed's step 1: username, password, "Nhớ mật khẩu", "Quên mật khẩu?"."""
+    next_url = _next_url(request)
+    context = {"next": next_url, "client_name": client_name_for(next_url)}
     if request.method == "GET":
         if request.user.is_authenticated:
-            return redirect(_next_url(request) or "sso:account")
-        return render(request, "sso/login.html", {"form": LoginForm(), "next": _next_url(request)})
+            return redirect(next_url or "sso:account")
+        return render(request, "sso/login.html", {"form": LoginForm(), **context})
     form = LoginForm(request.POST)
+    status = 400
     if form.is_valid():
-        user = authenticate(
-            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
-        )
+        user, status = _attempt_login(request, form)
         if user is not None:
-            login(request, user)  # rotates the session id
-            # Not remembered: the session ends with the browser.
-            request.session.set_expiry(None if form.cleaned_data["remember"] else 0)
-            record("login", actor=user.login, subject=user.login, ip=client_ip(request))
-            return redirect(_next_url(request) or "sso:account")
-        form.add_error(None, _("Tên tài khoản hoặc mật khẩu không đúng."))
-    return render(request, "sso/login.html", {"form": form, "next": _next_url(request)}, status=400)
+            return redirect(next_url or "sso:account")
+    return render(request, "sso/login.html", {"form": form, **context}, status=status)
+
+
+def _attempt_login(request: HttpRequest, form: LoginForm) -> tuple[User | None, int]:
+    """Check the hold, then the password; log in or count the failure (and say why)."""
+    typed = form.cleaned_data["username"]
+    key = canonical_login(typed) or typed.strip().lower()
+    ip = client_ip(request)
+    hold = holds.current_hold(key, ip)
+    if hold is not None:
+        record("login_refused", actor="anonymous", subject=key, ip=ip, reason=f"{hold.kind}_held")
+        form.add_error(None, _hold_message(hold))
+        return None, 429
+    user = authenticate(request, username=typed, password=form.cleaned_data["password"])
+    if not isinstance(user, User):
+        record("login_failed", actor="anonymous", subject=key, ip=ip)
+        hold = holds.record_failure(key, ip)
+        form.add_error(
+            None, _hold_message(hold) if hold else _("Tên tài khoản hoặc mật khẩu không đúng.")
+        )
+        return None, 429 if hold else 400
+    holds.forget_failures(key)
+    login(request, user)  # rotates the session id
+    start_session(request.session, remember=form.cleaned_data["remember"])
+    record("login", actor=user.login, subject=user.login, ip=ip)
+    return user, 302
+
+
+def _hold_message(hold: holds.Hold) -> str:
+    """When to try again, in minutes and as a local time of day."""
+    minutes = math.ceil(hold.seconds_left(clock.now()) / 60)
+    values = {"n": minutes, "time": timezone.localtime(hold.until).strftime("%H:%M")}
+    if hold.kind == "ip":
+        return (
+            ngettext(
+                "Có quá nhiều lần đăng nhập sai từ địa chỉ mạng của bạn. "
+                "Vui lòng thử lại sau %(n)d phút nữa (lúc %(time)s).",
+                "Có quá nhiều lần đăng nhập sai từ địa chỉ mạng của bạn. "
+                "Vui lòng thử lại sau %(n)d phút nữa (lúc %(time)s).",
+                minutes,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "Bạn đã nhập sai mật khẩu nhiều lần nên tài khoản tạm thời không đăng nhập được. "
+            "Vui lòng thử lại sau %(n)d phút nữa (lúc %(time)s), "
+            "hoặc chọn “Quên mật khẩu?” để đặt lại mật khẩu.",
+            "Bạn đã nhập sai mật khẩu nhiều lần nên tài khoản tạm thời không đăng nhập được. "
+            "Vui lòng thử lại sau %(n)d phút nữa (lúc %(time)s), "
+            "hoặc chọn “Quên mật khẩu?” để đặt lại mật khẩu.",
+            minutes,
+        )
+        % values
+    )
 
 
 @require_POST

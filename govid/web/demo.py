@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from govid.demo.client import register_demo_client
 from govid.directory.models import StoredAccount, Unit
 from govid.directory.provision import add_account, add_unit
 from govid.sso.models import User
@@ -53,4 +54,5 @@ def load_demo(domain: str) -> int:
         if not User.objects.filter(login=admin_login).exists():
             User.objects.create_superuser(admin_login, name="Quản trị hệ thống")
             added += 1
+        added += register_demo_client()
     return added

@@ -9,12 +9,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.oidc import add_client
 from tests.servers import free_port
 from tests.servers.postgres import fresh_database
 
@@ -72,8 +74,12 @@ class LiveServer:
         return result.stdout
 
 
-def serve(var_dir: Path, extra_env: dict[str, str], setup: list[list[str]]) -> Iterator[LiveServer]:
-    """gunicorn as `make run` serves, on a free port, after the given manage.py steps."""
+@contextmanager
+def serve(
+    var_dir: Path, *, setup: Sequence[Sequence[str]] = (["demo"],), **extra_env: str
+) -> Iterator[LiveServer]:
+    """govid under gunicorn on a free port, set up as `make run` does (migrate, cache table,
+    then ``setup``'s manage.py steps); stopped by its PID."""
     port = free_port()
     env = {
         **os.environ,
@@ -94,7 +100,12 @@ def serve(var_dir: Path, extra_env: dict[str, str], setup: list[list[str]]) -> I
         # Its own Redis database too: the suite empties the cache between its tests.
         env["GOVID_REDIS_URL"] = env["GOVID_REDIS_URL"].rsplit("/", 1)[0] + "/1"
     server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)
-    for step in (["collectstatic", "--noinput", "-v0"], ["migrate", "--noinput", "-v0"], *setup):
+    for step in (
+        ["collectstatic", "--noinput", "-v0"],
+        ["migrate", "--noinput", "-v0"],
+        ["createcachetable"],
+        *setup,
+    ):
         server.manage(*step)
     log = open(var_dir / "server.log", "w")  # noqa: SIM115  (closed at teardown)
     process = subprocess.Popen(
@@ -123,7 +134,8 @@ def serve(var_dir: Path, extra_env: dict[str, str], setup: list[list[str]]) -> I
 
 @pytest.fixture(scope="session")
 def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    yield from serve(tmp_path_factory.mktemp("govid-var"), {}, [["demo"]])
+    with serve(tmp_path_factory.mktemp("govid-var")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -151,3 +163,15 @@ def phone_page(browser, live):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def trusted(live):
+    """A confidential client of the province (no consent page)."""
+    return add_client(live, "--trusted", name="Hệ thống quản lý văn bản")
+
+
+@pytest.fixture(scope="session")
+def public(live):
+    """A public client (no secret, PKCE required), trusted."""
+    return add_client(live, "--public", "--trusted", name="Ứng dụng di động")

@@ -34,7 +34,8 @@ def ldap_live(
 ) -> Iterator[LiveServer]:
     """govid served as in production on the directory: nothing loaded into its database."""
     var_dir = tmp_path_factory.mktemp("govid-ldap-var")
-    yield from serve(var_dir, slapd.environment(base_dn=ldap_base), [])
+    with serve(var_dir, setup=(), **slapd.environment(base_dn=ldap_base)) as server:
+        yield server
 
 
 @pytest.fixture

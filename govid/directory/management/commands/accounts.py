@@ -1,4 +1,4 @@
-"""manage.py accounts add|lock|unlock|set-phone|show ..."""
+"""manage.py accounts add|lock|unlock|unblock|set-phone|show ..."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account, DirectoryError
 from govid.directory.phones import InvalidPhone, mask_phone, normalize_phone
 from govid.directory.provision import ProvisionError, add_account
+from govid.sso.holds import release as release_login_hold
 
 
 class Command(BaseCommand):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         add.add_argument("--password", default=None)
         for action in ("lock", "unlock", "show"):
             sub.add_parser(action).add_argument("email")
+        unblock = sub.add_parser("unblock", help="end a login hold (too many wrong passwords)")
+        unblock.add_argument("email")
         set_phone = sub.add_parser("set-phone", help="record the account's mobile number")
         set_phone.add_argument("email")
         set_phone.add_argument("phone")
@@ -37,6 +40,9 @@ class Command(BaseCommand):
         try:
             if action == "add":
                 self._add(options)
+                return
+            if action == "unblock":
+                self._unblock(options["email"])
                 return
             account = self._find(options["email"])
             if action == "show":
@@ -77,6 +83,14 @@ class Command(BaseCommand):
                 subject=account.login,
             )
         self.stdout.write(json.dumps({"login": account.login, "locked": locked}))
+
+    def _unblock(self, email: str) -> None:
+        # Any address can be held, even one without an account (holds do not tell which exist).
+        login = canonical_login(email)
+        if login is None:
+            raise CommandError(f"{email!r} is not a mail address")
+        held = release_login_hold(login, actor="cli")
+        self.stdout.write(json.dumps({"login": login, "was_held": held}))
 
     def _set_phone(self, account: Account, phone: str) -> None:
         e164 = normalize_phone(phone)

@@ -1,0 +1,2 @@
+"""The demo relying party: "Hộp thư công vụ (demo)", a tiny mail page that signs in through
+govid's own OpenID Connect provider, exactly as another system of the province would."""

@@ -1,0 +1,80 @@
+"""Administration: people who signed in (with their login hold) and the relying parties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+from oauth2_provider.admin import ApplicationAdmin
+from oauth2_provider.models import Application
+
+from govid.audit.log import record
+from govid.sso import holds
+from govid.sso.clients import describe
+from govid.sso.models import RelyingParty, User
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin[User]):
+    list_display = ["login", "name", "is_staff", "last_login"]
+    search_fields = ["login", "name"]
+    fields = ["login", "name", "sub", "is_active", "is_staff", "is_superuser", "last_login"]
+    readonly_fields = ["login", "sub", "last_login"]
+    actions = ["release_hold"]
+
+    @admin.action(description="Gỡ tạm ngừng đăng nhập (do nhập sai mật khẩu nhiều lần)")
+    def release_hold(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request.user.get_username()
+        released = [user.login for user in queryset if holds.release(user.login, actor=actor)]
+        if released:
+            self.message_user(request, "Đã gỡ: " + ", ".join(released), messages.SUCCESS)
+        else:
+            self.message_user(request, "Không tài khoản nào đang bị tạm ngừng.", messages.INFO)
+
+
+class RelyingPartyInline(admin.StackedInline[RelyingParty, Application]):
+    model = RelyingParty
+    can_delete = False
+    fields = ["trusted"]
+
+
+admin.site.unregister(Application)
+
+
+@admin.register(Application)
+class ClientAdmin(ApplicationAdmin):  # type: ignore[misc]
+    """django-oauth-toolkit's form, plus the trusted flag and an audit row per change."""
+
+    inlines = [RelyingPartyInline]
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
+    ) -> None:
+        with transaction.atomic():
+            super().save_related(request, form, formsets, change)
+            application = form.instance
+            record(
+                "client_changed" if change else "client_added",
+                actor=request.user.get_username(),
+                subject=application.client_id,
+                **describe(application),
+            )
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> None:
+        for application in queryset:
+            self.delete_model(request, application)
+
+    def delete_model(self, request: HttpRequest, obj: Application) -> None:
+        with transaction.atomic():
+            described = describe(obj)
+            super().delete_model(request, obj)
+            record(
+                "client_removed",
+                actor=request.user.get_username(),
+                subject=obj.client_id,
+                **described,
+            )
