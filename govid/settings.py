@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "govid.sms",
     "govid.recovery",
     "govid.sso",
+    "govid.backoffice",
     "govid.web",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -171,4 +172,5 @@ GOVID_DIRECTORY = {
     }.items()
     if value
 }
+GOVID_BACKOFFICE = env_block("GOVID_BACKOFFICE_")
 GOVID_SMS = {"outbox": str(VAR_DIR / "sms-outbox.jsonl"), **env_block("GOVID_SMS_")}
