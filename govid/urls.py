@@ -7,6 +7,7 @@ from govid.web import errors
 urlpatterns = [
     path("", include("govid.sso.urls")),
     path("quen-mat-khau/", include("govid.recovery.urls")),
+    path("van-phong/", include("govid.backoffice.urls")),
     path("ngon-ngu/", set_language, name="set_language"),
     path("quan-tri/", admin.site.urls),
 ]
