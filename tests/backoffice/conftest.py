@@ -1,4 +1,4 @@
-"""Two districts, their units, accounts, and one staff member for every role (and the wrong ones)."""
+"""Two districts, their units and accounts, one staff member per role (and the wrong ones)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.test import Client
 from govid.backoffice.access import Staff, load_staff
 from govid.backoffice.staff import grant
 from govid.directory.provision import add_account, add_unit
-from tests.conftest import PASSWORD
+from govid.sso.models import User
 
 DOMAIN = "soctrang.gov.vn"
 ROLES = {
@@ -34,10 +34,11 @@ class World:
         return staff
 
     def client(self, who: str | None) -> Client:
+        """Signed in as ``who`` (the login page itself is tested in tests/sso)."""
         client = Client()
         if who is not None:
-            response = client.post("/", {"username": self.logins[who], "password": PASSWORD})
-            assert response.status_code == 302, response.content[:500]
+            user, _ = User.objects.get_or_create(login=self.logins[who])
+            client.force_login(user)
         return client
 
 
@@ -55,7 +56,7 @@ def world(units: None) -> World:
     for who, (role, units) in ROLES.items():
         login = f"{who.replace('_', '.')}@{DOMAIN}"
         unit = "TPST-P1" if who.startswith("other") else "MYTU-HHN"
-        add_account(login, name=f"Cán bộ {who}", unit=unit, password=PASSWORD, actor="test")
+        add_account(login, name=f"Cán bộ {who}", unit=unit, actor="test")
         if role:
             grant(login, role=role, units=units, actor="test")
         logins[who] = login
