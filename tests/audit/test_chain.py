@@ -21,7 +21,7 @@ def write(n: int) -> list[Event]:
     return [record("test_event", actor="test", subject=f"s{i}", n=i) for i in range(n)]
 
 
-def raw(sql: str, *params: object) -> None:
+def raw(sql: str, *params: int | str) -> None:
     """Tamper with the table directly, as someone with database access would."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

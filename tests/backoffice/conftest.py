@@ -13,7 +13,7 @@ from govid.directory.provision import add_account, add_unit
 from govid.sso.models import User
 
 DOMAIN = "soctrang.gov.vn"
-ROLES = {
+ROLES: dict[str, tuple[str | None, list[str]]] = {
     "officer": ("unit_officer", ["MYTU-HHN"]),
     "other_officer": ("unit_officer", ["TPST-P1"]),
     "reviewer": ("district_reviewer", ["MYTU"]),
@@ -53,11 +53,11 @@ def world(units: None) -> World:
     )
     add_account(f"phuong1@{DOMAIN}", name="Lâm Quốc Bảo", unit="TPST-P1", actor="test")
     logins = {}
-    for who, (role, units) in ROLES.items():
+    for who, (role, codes) in ROLES.items():
         login = f"{who.replace('_', '.')}@{DOMAIN}"
         unit = "TPST-P1" if who.startswith("other") else "MYTU-HHN"
         add_account(login, name=f"Cán bộ {who}", unit=unit, actor="test")
         if role:
-            grant(login, role=role, units=units, actor="test")
+            grant(login, role=role, units=codes, actor="test")
         logins[who] = login
     return World(logins=logins)

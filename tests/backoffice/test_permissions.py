@@ -40,7 +40,7 @@ def make_request(world, state: str) -> PhoneRequest:
     return request
 
 
-def snapshot(request: PhoneRequest) -> tuple:
+def snapshot(request: PhoneRequest) -> tuple[object, ...]:
     fresh = PhoneRequest.objects.get(pk=request.pk)
     lines = list(RequestLine.objects.filter(request=fresh).values_list("login", "new_phone"))
     return (

@@ -16,7 +16,7 @@ from govid.directory.imports import ImportFileError, plan_import, read_table
 from govid.directory.models import StoredAccount
 
 
-def run_import(path, *extra: str) -> tuple[dict, str | None]:
+def run_import(path, *extra: str) -> tuple[dict[str, object], str | None]:
     out = StringIO()
     try:
         call_command("accounts", "import", str(path), *extra, stdout=out)
