@@ -7,8 +7,10 @@ PORT ?= 8000
 export PORT
 export GOVID_VAR_DIR ?= $(CURDIR)/var
 MANAGE := $(BIN)/python manage.py
-# Debian packages the test suite runs for real.
-TEST_DEBS := chromium
+# Debian packages govid itself needs: the request letters' fonts (Liberation Serif, Vietnamese).
+RUN_DEBS := fonts-liberation2
+# Debian packages the test suite runs for real (pdftotext reads the letters back).
+TEST_DEBS := chromium poppler-utils
 
 .PHONY: run setup test test-deps lint bench messages clean
 
@@ -23,6 +25,7 @@ $(BIN)/.installed-test: $(BIN)/.installed
 
 # Everything `make run` needs before serving: translations, static files, database, demo data.
 setup: $(BIN)/.installed
+	scripts/apt-install.sh $(RUN_DEBS)
 	$(BIN)/pybabel -q compile -d govid/locale -D django
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) migrate --noinput -v0

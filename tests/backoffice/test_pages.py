@@ -129,3 +129,11 @@ def test_auditor_filters_and_exports_the_log(world):
     lines = list(csv.reader(io.StringIO(exported)))
     assert lines[0][:3] == ["seq", "at", "action"] and len(lines) == 1 + 6
     assert {line[2] for line in lines[1:]} == {"role_granted"}
+
+
+def test_vietnamese_first_english_by_the_switch(world):
+    client = world.client("officer")
+    assert "Việc cần làm" in client.get("/van-phong/").content.decode()
+    client.cookies["govid_language"] = "en"
+    page = client.get("/van-phong/").content.decode()
+    assert '<html lang="en">' in page and "To do" in page and "New request" in page
