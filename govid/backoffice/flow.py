@@ -22,6 +22,7 @@ from govid.backoffice.errors import NotAllowed, RequestRefused
 from govid.backoffice.models import PhoneRequest, RequestLine, Role, Scan, State, Transition
 from govid.backoffice.pdfcheck import looks_like_pdf
 from govid.directory import canonical_login, get_directory
+from govid.directory.base import Account
 from govid.directory.phones import InvalidPhone, mask_phone, normalize_phone
 
 
@@ -94,6 +95,19 @@ def file_request(staff: Staff, *, unit_code: str, ip: str | None) -> PhoneReques
     return request
 
 
+def _account_for(request: PhoneRequest, login: str) -> Account:
+    """The directory's account behind ``login``, if it may join this request."""
+    canonical = canonical_login(login)
+    account = get_directory().find(canonical) if canonical else None
+    if account is None:
+        raise RequestRefused("account_unknown", "login")
+    if account.unit_code != request.unit_code:
+        raise RequestRefused("account_other_unit", "login")
+    if request.lines.filter(login=account.login).exists():
+        raise RequestRefused("duplicate_line", "login")
+    return account
+
+
 def add_line(
     staff: Staff,
     request_id: int,
@@ -113,14 +127,7 @@ def add_line(
         raise RequestRefused("reason_required", "reason")
     with transaction.atomic():
         request = _locked(request_id, staff, EDIT)
-        canonical = canonical_login(login)
-        account = get_directory().find(canonical) if canonical else None
-        if account is None:
-            raise RequestRefused("account_unknown", "login")
-        if account.unit_code != request.unit_code:
-            raise RequestRefused("account_other_unit", "login")
-        if request.lines.filter(login=account.login).exists():
-            raise RequestRefused("duplicate_line", "login")
+        account = _account_for(request, login)
         line = RequestLine.objects.create(
             request=request,
             login=account.login,
