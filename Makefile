@@ -9,10 +9,12 @@ export GOVID_VAR_DIR ?= $(CURDIR)/var
 MANAGE := $(BIN)/python manage.py
 # Debian packages that python-ldap (the `ldap` extra) is compiled against.
 LDAP_BUILD_DEBS := gcc libc6-dev python3-dev libldap2-dev libsasl2-dev
+# Debian packages govid itself needs: the request letters' fonts (Liberation Serif, Vietnamese).
+RUN_DEBS := fonts-liberation2
 # Debian packages the test suite runs for real: Chromium, PostgreSQL, Redis, OpenLDAP, an IMAP
-# server on LDAP.
+# server on LDAP, pdftotext (reads the letters back).
 TEST_DEBS := chromium postgresql redis-server slapd ldap-utils openssl dovecot-imapd dovecot-ldap \
-	$(LDAP_BUILD_DEBS)
+	poppler-utils $(LDAP_BUILD_DEBS)
 
 .PHONY: run setup test test-deps lint bench messages clean
 
@@ -29,6 +31,7 @@ $(BIN)/.installed-test: $(BIN)/.installed
 # Everything `make run` needs before serving: translations, static files, database, cache table,
 # demo data (and the demo relying party at /demo/).
 setup: $(BIN)/.installed
+	scripts/apt-install.sh $(RUN_DEBS)
 	$(BIN)/pybabel -q compile -d govid/locale -D django
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) migrate --noinput -v0

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "govid.sms",
     "govid.recovery",
     "govid.sso",
+    "govid.backoffice",
     "govid.web",
     "govid.ops",
     "govid.demo",
@@ -207,6 +208,7 @@ GOVID_DIRECTORY = {
 }
 GOVID_OPS = env_block("GOVID_OPS_")
 GOVID_LDAP = env_block("GOVID_LDAP_")
+GOVID_BACKOFFICE = env_block("GOVID_BACKOFFICE_")
 GOVID_SMS = {"outbox": str(VAR_DIR / "sms-outbox.jsonl"), **env_block("GOVID_SMS_")}
 GOVID_SSO = env_block("GOVID_SSO_")
 _SSO = read_block(SsoSettings, "GOVID_SSO", GOVID_SSO)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("govid.sso.oidc_urls")),
     path("demo/", include("govid.demo.urls")),
     path("quen-mat-khau/", include("govid.recovery.urls")),
+    path("van-phong/", include("govid.backoffice.urls")),
     path("ngon-ngu/", set_language, name="set_language"),
     path("quan-tri/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

@@ -22,6 +22,15 @@ NEW_PASSWORD = "Moi#Matkhau2026"
 
 
 @pytest.fixture(autouse=True)
+def _plain_static_files(settings) -> None:
+    """Pages render without a prior collectstatic (the live servers of tests/e2e collect)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache(settings) -> Iterator[None]:
     """Counters kept in the cache never leak from one test to another.
 

@@ -1,4 +1,4 @@
-"""Audit events: one row per state change, never updated or deleted by govid."""
+"""Audit events: one row per state change, chained by hashes, never updated or deleted by govid."""
 
 from __future__ import annotations
 
@@ -6,17 +6,22 @@ from typing import Any
 
 from django.db import models
 
+GENESIS = "0" * 64  # the "previous hash" of the first row
+
 
 class Event(models.Model):
+    seq = models.PositiveBigIntegerField(unique=True)  # 1, 2, 3, ... in chain order
     at = models.DateTimeField(db_index=True)
     action = models.CharField(max_length=64, db_index=True)  # stable code, e.g. "password_reset"
     actor = models.CharField(max_length=254)  # a login, "self", "cli", "system"
     subject = models.CharField(max_length=254, db_index=True, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)  # the hash of row seq - 1 (GENESIS for the first)
+    hash = models.CharField(max_length=64)  # SHA-256 of this row's content and prev_hash
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering = ["-seq"]
         verbose_name = "sự kiện nhật ký"
         verbose_name_plural = "nhật ký"
 
@@ -30,3 +35,17 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("audit events are append-only")
+
+
+class ChainHead(models.Model):
+    """One row: the last event's seq and hash. Writers lock it, so the chain never forks, and
+    ``audit verify`` compares it with the last row, so deleting the newest rows shows too."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS)
+
+    class Meta:
+        verbose_name = "đầu chuỗi nhật ký"
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.hash}"

@@ -7,7 +7,7 @@ Everything above this module (login, recovery, back office) talks to a ``Directo
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -80,6 +80,13 @@ class Directory(abc.ABC):
     @abc.abstractmethod
     def set_phone(self, account: Account, phone: str | None) -> None:
         """Record the account's mobile number (E.164) or remove it."""
+
+    def accounts_in(self, unit_codes: Collection[str]) -> list[Account]:
+        """Every account of these units, ordered by login (back-office lists, exports, reports).
+
+        Not abstract so that a backend that cannot list yet still serves login and recovery.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot list the accounts of a unit")
 
     @abc.abstractmethod
     def burn_verify(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from govid.backoffice.models import RoleGrant
+from govid.backoffice.staff import grant
 from govid.demo.client import register_demo_client
 from govid.directory.models import StoredAccount, Unit
 from govid.directory.provision import add_account, add_unit
@@ -21,6 +23,7 @@ UNITS = [
     ("MYTU-HHN", "UBND thị trấn Huỳnh Hữu Nghĩa", "MYTU"),
     ("MYTU-MH", "UBND xã Mỹ Hương", "MYTU"),
     ("TPST-P1", "UBND Phường 1", "TPST"),
+    ("TPST-VHTT", "Phòng Văn hóa và Thông tin thành phố Sóc Trăng", "TPST"),
 ]
 
 # (local part, name, unit, phone, locked)
@@ -30,8 +33,18 @@ ACCOUNTS = [
     ("cuong.le", "Lê Văn Cường", "MYTU-MH", "0987654321", True),
     ("vnpt_testvpdt3", "Tài khoản thử nghiệm VPĐT 3", "TPST-P1", None, False),
     ("quantri", "Quản trị hệ thống", "CQT-TTCNS", "0393000111", False),
+    ("daumoi.p1", "Phạm Thị Duyên", "TPST-P1", "0915222333", False),
+    ("vhtt.tpst", "Lý Văn Hải", "TPST-VHTT", "0916444555", False),
+    ("kiemtra", "Đỗ Thị Thanh", "CQT-TTCNS", "0917666777", False),
 ]
 ADMIN = "quantri"
+# Back-office roles (local part, role, units): the paper request's three desks and an auditor.
+STAFF = [
+    ("daumoi.p1", "unit_officer", ["TPST-P1"]),
+    ("vhtt.tpst", "district_reviewer", ["TPST"]),
+    ("quantri", "provider_admin", []),
+    ("kiemtra", "auditor", []),
+]
 
 
 def load_demo(domain: str) -> int:
@@ -49,6 +62,10 @@ def load_demo(domain: str) -> int:
                     login, name=name, unit=unit, phone=phone, password=PASSWORD, actor="demo"
                 )
                 StoredAccount.objects.filter(login=login).update(locked=locked)
+                added += 1
+        for local, role, units in STAFF:
+            if not RoleGrant.objects.filter(login=f"{local}@{domain}", role=role).exists():
+                grant(f"{local}@{domain}", role=role, units=units, actor="demo")
                 added += 1
         admin_login = f"{ADMIN}@{domain}"
         if not User.objects.filter(login=admin_login).exists():

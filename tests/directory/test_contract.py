@@ -170,3 +170,17 @@ def test_authenticate_refuses_wrong_password_locked_and_unknown(backend):
     assert directory.authenticate("an.nguyen@soctrang.gov.vn", "Sai@Matkhau1") is None
     assert directory.authenticate("cuong.le@soctrang.gov.vn", PASSWORD) is None
     assert directory.authenticate("nobody@soctrang.gov.vn", PASSWORD) is None
+
+
+def test_accounts_in_lists_the_units_accounts_by_login(backend):
+    directory, make = backend
+    make("vnpt_testvpdt3@soctrang.gov.vn", phone=None)
+    make("an.nguyen@soctrang.gov.vn")
+    listed = directory.accounts_in(["MYTU-VHTT"])
+    assert [a.login for a in listed] == [
+        "an.nguyen@soctrang.gov.vn",
+        "vnpt_testvpdt3@soctrang.gov.vn",
+    ]
+    assert listed[1].phone is None and listed[0].unit_code == "MYTU-VHTT"
+    assert directory.accounts_in(["MYTU"]) == []
+    assert directory.accounts_in([]) == []

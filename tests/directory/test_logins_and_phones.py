@@ -52,3 +52,34 @@ def test_normalize_phone_refuses_what_sms_cannot_reach(typed, code):
 
 def test_mask_phone_shows_the_first_four_and_last_three_digits_like_the_seed():
     assert mask_phone("+84393555121") == "0393XXX121"
+
+
+@pytest.mark.parametrize(
+    ("typed", "e164"),
+    [
+        ("0166 355 1212", "+84363551212"),  # Viettel 0166 -> 036
+        ("+84 166 355 1212", "+84363551212"),
+        ("841663551212", "+84363551212"),
+        ("0169-888-7777", "+84398887777"),  # Viettel 0169 -> 039
+        ("0120 123 4567", "+84701234567"),  # MobiFone 0120 -> 070
+        ("0123.456.7890", "+84834567890"),  # VinaPhone 0123 -> 083
+        ("0188 765 4321", "+84587654321"),  # Vietnamobile 0188 -> 058
+        ("0199 765 4321", "+84597654321"),  # Gmobile 0199 -> 059
+    ],
+)
+def test_normalize_phone_converts_the_2018_eleven_digit_mobiles(typed, e164):
+    assert normalize_phone(typed) == e164
+
+
+@pytest.mark.parametrize(
+    ("typed", "e164"), [("393555121", "+84393555121"), ("845123456", "+84845123456")]
+)
+def test_normalize_phone_restores_a_zero_a_spreadsheet_ate(typed, e164):
+    assert normalize_phone(typed) == e164
+
+
+@pytest.mark.parametrize("typed", ["(0299) 3822 222", "0283 829 6789", "024 3825 1234"])
+def test_normalize_phone_refuses_landlines_as_not_mobile(typed):
+    with pytest.raises(InvalidPhone) as refused:
+        normalize_phone(typed)
+    assert refused.value.code == "phone_not_mobile"

@@ -9,9 +9,11 @@ never copied into govid's database.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import Any, ClassVar
 
 import ldap
+from ldap.controls import SimplePagedResultsControl
 from ldap.controls.ppolicy import PasswordPolicyControl
 from ldap.filter import escape_filter_chars
 
@@ -43,6 +45,7 @@ from govid.directory.conf import UNICODEPWD, LdapSettings, directory_settings, l
 
 log = logging.getLogger("govid.directory")
 Attrs = dict[str, list[bytes]]
+PAGE_SIZE = 500
 
 
 class LdapDirectory(Directory):
@@ -96,6 +99,22 @@ class LdapDirectory(Directory):
         change = (ldap.MOD_REPLACE if phone else ldap.MOD_DELETE, name, values)
         self._service.run(lambda conn: self._modify(conn, account, [change]))
 
+    def accounts_in(self, unit_codes: Collection[str]) -> list[Account]:
+        codes = set(unit_codes)
+        if not codes:
+            return []
+        presence = f"({self.conf.login_attribute or self.conf.uid_attribute}=*)"
+        query = presence
+        if self.conf.unit_attribute:
+            wanted = "".join(
+                f"({self.conf.unit_attribute}={escape_filter_chars(code)})"
+                for code in sorted(codes)
+            )
+            query = f"(&{presence}(|{wanted}))"
+        found = self._service.run(lambda conn: self._search_all(conn, query))
+        accounts = [self._account(dn, attrs) for dn, attrs in found if self._logins(attrs)]
+        return sorted((a for a in accounts if a.unit_code in codes), key=lambda a: a.login)
+
     def burn_verify(self) -> None:
         nobody = f"cn=govid-timing-equaliser,{self.conf.base_dn}"
         self._binds.run(lambda conn: self._bind_as(conn, nobody, "not-the-password"))
@@ -141,6 +160,25 @@ class LdapDirectory(Directory):
         if len(matches) > 1:
             log.warning("%d LDAP entries answer to %s: refused as unknown", len(matches), login)
         return self._account(*matches[0]) if len(matches) == 1 else None
+
+    def _search_all(self, conn: Any, query: str) -> list[tuple[str, Attrs]]:
+        """Every entry matching ``query``, page by page (directories cap one answer's size)."""
+        control = SimplePagedResultsControl(True, size=PAGE_SIZE, cookie="")
+        entries: list[tuple[str, Attrs]] = []
+        while True:
+            message = conn.search_ext(
+                self.conf.base_dn,
+                ldap.SCOPE_SUBTREE,
+                query,
+                self._attributes,
+                serverctrls=[control],
+            )
+            _kind, data, _id, controls = conn.result3(message)
+            entries += [(dn, fold(attrs)) for dn, attrs in data if dn]
+            cookies = [c.cookie for c in controls if c.controlType == control.controlType]
+            if not cookies or not cookies[0]:
+                return entries
+            control.cookie = cookies[0]
 
     def _read(self, conn: Any, account: Account) -> Attrs:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Collection
 
 from govid.directory.base import Account, AccountLocked, AccountNotFound, Directory
 
@@ -40,6 +41,11 @@ class MemoryDirectory(Directory):
 
     def set_phone(self, account: Account, phone: str | None) -> None:
         self._replace(account, phone=phone)
+
+    def accounts_in(self, unit_codes: Collection[str]) -> list[Account]:
+        codes = set(unit_codes)
+        found = [a for a in self._accounts.values() if a.unit_code in codes]
+        return sorted(found, key=lambda account: account.login)
 
     def burn_verify(self) -> None:
         """Nothing to spend: the double has no hash."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.contrib.auth.hashers import check_password, make_password
 
 from govid.directory.base import Account, AccountLocked, AccountNotFound, Directory
@@ -51,6 +53,10 @@ class SqlDirectory(Directory):
     def set_phone(self, account: Account, phone: str | None) -> None:
         if not StoredAccount.objects.filter(pk=account.key).update(phone=phone or ""):
             raise AccountNotFound(account.login)
+
+    def accounts_in(self, unit_codes: Collection[str]) -> list[Account]:
+        rows = StoredAccount.objects.select_related("unit").filter(unit__code__in=list(unit_codes))
+        return [_account(row) for row in rows.order_by("login")]
 
     def burn_verify(self) -> None:
         if not _DUMMY:

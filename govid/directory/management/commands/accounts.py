@@ -1,4 +1,4 @@
-"""manage.py accounts add|lock|unlock|unblock|set-phone|show ..."""
+"""manage.py accounts add|lock|unlock|unblock|set-phone|show|import ..."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import translation
 
 from govid.audit.log import record
 from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account, DirectoryError
+from govid.directory.imports import ImportFileError, ImportPlan, apply_plan, plan_import, read_table
+from govid.directory.imports.messages import file_error_message, row_error_message
 from govid.directory.phones import InvalidPhone, mask_phone, normalize_phone
 from govid.directory.provision import ProvisionError, add_account
 from govid.sso.holds import release as release_login_hold
@@ -34,6 +37,9 @@ class Command(BaseCommand):
         set_phone = sub.add_parser("set-phone", help="record the account's mobile number")
         set_phone.add_argument("email")
         set_phone.add_argument("phone")
+        imports = sub.add_parser("import", help="accounts and phones from an XLSX or CSV file")
+        imports.add_argument("file")
+        imports.add_argument("--dry-run", action="store_true", help="check only, write nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -43,6 +49,9 @@ class Command(BaseCommand):
                 return
             if action == "unblock":
                 self._unblock(options["email"])
+                return
+            if action == "import":
+                self._import(options["file"], dry_run=options["dry_run"])
                 return
             account = self._find(options["email"])
             if action == "show":
@@ -66,6 +75,26 @@ class Command(BaseCommand):
             actor="cli",
         )
         self.stdout.write(json.dumps(_account_json(self._find(row.login)), ensure_ascii=False))
+
+    def _import(self, path: str, *, dry_run: bool) -> None:
+        try:
+            with open(path, "rb") as source:
+                content = source.read()
+        except OSError as error:
+            raise CommandError(f"cannot read {path}: {error.strerror}") from None
+        with translation.override("en"):
+            try:
+                plan = plan_import(read_table(content, path))
+            except ImportFileError as error:
+                raise CommandError(file_error_message(error.code, error.detail)) from None
+            report = _plan_json(plan)
+        if plan.errors:
+            self.stdout.write(json.dumps(report, ensure_ascii=False))
+            raise CommandError(f"{len(plan.errors)} bad row(s); nothing written")
+        if not dry_run:
+            report["written"] = apply_plan(plan, actor="cli")
+        report["dry_run"] = dry_run
+        self.stdout.write(json.dumps(report, ensure_ascii=False))
 
     def _find(self, email: str) -> Account:
         login = canonical_login(email)
@@ -109,4 +138,18 @@ def _account_json(account: Account) -> dict[str, Any]:
         "phone": account.phone,
         "phone_masked": mask_phone(account.phone) if account.phone else None,
         "locked": account.locked,
+    }
+
+
+def _plan_json(plan: ImportPlan) -> dict[str, Any]:
+    return {
+        "rows": len(plan.rows),
+        "create": plan.count("create"),
+        "update": plan.count("update"),
+        "unchanged": plan.count("unchanged"),
+        "converted_lines": [row.line for row in plan.rows if row.converted],
+        "errors": [
+            {"line": e.line, "column": e.column, "code": e.code, "message": row_error_message(e)}
+            for e in plan.errors
+        ],
     }

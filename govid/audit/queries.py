@@ -1,0 +1,47 @@
+"""Reading the audit log: counts for reports, filtered pages for auditors."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from govid.audit.models import Event
+
+
+def counts_by_subject(actions: Collection[str], since: datetime) -> Counter[str]:
+    """How many events of ``actions`` each subject had since ``since``."""
+    rows = Event.objects.filter(action__in=list(actions), at__gte=since)
+    return Counter(rows.values_list("subject", flat=True))
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    action: str = ""
+    actor: str = ""
+    subject: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def find_events(f: EventFilter) -> QuerySet[Event]:
+    """Events matching the filter, newest first."""
+    rows = Event.objects.all()
+    if f.action:
+        rows = rows.filter(action=f.action)
+    if f.actor:
+        rows = rows.filter(actor__icontains=f.actor)
+    if f.subject:
+        rows = rows.filter(subject__icontains=f.subject)
+    if f.since:
+        rows = rows.filter(at__gte=f.since)
+    if f.until:
+        rows = rows.filter(at__lt=f.until)
+    return rows.order_by("-seq")
+
+
+def known_actions() -> list[str]:
+    return sorted(set(Event.objects.values_list("action", flat=True).distinct()))

@@ -1,0 +1,24 @@
+"""Back-office settings (GOVID_BACKOFFICE_*)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from govid.conf import settings_block
+
+
+@dataclass(frozen=True)
+class BackofficeSettings:
+    scan_max_bytes: int = 5 * 1024 * 1024  # the signed scan of a request (PDF)
+    import_max_bytes: int = 2 * 1024 * 1024  # an XLSX or CSV of accounts
+    import_max_rows: int = 5000
+    letter_place: str = "Sóc Trăng"  # "Sóc Trăng, ngày ... tháng ... năm ..."
+    # Debian's fonts-liberation2: Liberation Serif has Times New Roman's metrics (Decree 30)
+    # and every Vietnamese letter.
+    letter_font_dir: str = "/usr/share/fonts/truetype/liberation2"
+    district_office: str = "Phòng Văn hóa và Thông tin {district}"
+    provider: str = "Trung tâm Công nghệ số, Sở Thông tin và Truyền thông"
+
+
+def backoffice_settings() -> BackofficeSettings:
+    return settings_block(BackofficeSettings, "GOVID_BACKOFFICE")

@@ -1,0 +1,1 @@
+"""The back-office pages; each view parses, calls one function, renders."""

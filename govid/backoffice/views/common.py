@@ -1,0 +1,104 @@
+"""What every back-office view shares: who is asking, and refusals turned into pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from govid.backoffice.access import load_staff
+from govid.backoffice.errors import NotAllowed
+from govid.web import errors
+
+StaffView = Callable[..., HttpResponse]
+
+
+def staff_view(*roles: str) -> Callable[[StaffView], Callable[..., HttpResponse]]:
+    """Signed in, holding a role (one of ``roles`` if given); the view gets the Staff."""
+
+    def decorate(view: StaffView) -> Callable[..., HttpResponse]:
+        @never_cache
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            staff = load_staff(request.user.get_username())
+            if staff is None or (roles and not any(staff.has(role) for role in roles)):
+                raise PermissionDenied
+            setattr(request, "backoffice_staff", staff)  # noqa: B010  (the menu reads it)
+            try:
+                return view(request, staff, *args, **kwargs)
+            except NotAllowed as refused:
+                if not refused.visible:
+                    raise Http404 from None
+                raise PermissionDenied from None
+
+        return wrapper
+
+    return decorate
+
+
+def limit_body(setting: Callable[[], int]) -> Callable[[StaffView], StaffView]:
+    """Refuse a request body over the limit before anything parses it (413).
+
+    CSRF's middleware would read the whole upload first; the check runs ahead of it, and the
+    token is then checked as usual.
+    """
+
+    def decorate(view: StaffView) -> StaffView:
+        protected = csrf_protect(view)
+
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > setting() + 64 * 1024:  # the form's other fields and boundaries
+                return errors.error_page(
+                    request,
+                    413,
+                    _("Tệp quá lớn"),
+                    _("Tệp gửi lên vượt quá dung lượng cho phép. Vui lòng chọn tệp nhỏ hơn."),
+                )
+            return protected(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def refusal_message(code: str) -> str:
+    """The user's-language sentence for a RequestRefused code."""
+    messages = {
+        "phone_invalid": _("Số điện thoại không hợp lệ."),
+        "phone_foreign": _("Chỉ nhận số di động Việt Nam."),
+        "phone_not_mobile": _(
+            "Đây là số máy cố định: tin nhắn SMS không tới được. Vui lòng nhập số di động."
+        ),
+        "reason_required": _("Vui lòng nhập lý do."),
+        "account_unknown": _("Không tìm thấy tài khoản này."),
+        "account_other_unit": _("Tài khoản này không thuộc đơn vị của đề nghị."),
+        "duplicate_line": _("Tài khoản này đã có trong đề nghị."),
+        "scan_too_big": _("Tệp quá lớn so với dung lượng cho phép."),
+        "scan_not_pdf": _("Tệp không phải PDF. Vui lòng quét văn bản đã ký thành tệp PDF."),
+        "comment_required": _("Vui lòng ghi ý kiến khi trả lại hoặc từ chối đề nghị."),
+        "no_lines": _("Đề nghị chưa có tài khoản nào."),
+        "wrong_state": _("Đề nghị đã được chuyển sang bước khác. Vui lòng tải lại trang."),
+        "account_gone": _(
+            "Có tài khoản trong đề nghị không còn trong thư mục hoặc đã chuyển đơn vị. "
+            "Chưa có thay đổi nào được lưu; vui lòng trả lại đề nghị cho đơn vị."
+        ),
+    }
+    return messages.get(code, _("Dữ liệu gửi lên không hợp lệ. Vui lòng thử lại từ đầu."))
+
+
+def status_of(code: str) -> int:
+    return 409 if code in ("wrong_state", "account_gone") else 400

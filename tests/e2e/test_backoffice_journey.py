@@ -1,0 +1,110 @@
+"""The paper request, online, in Chromium at 360 px: the unit files for an account without a
+phone, the district forwards, the provider applies, and the user then recovers the password."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.backoffice.test_scan import PDF
+
+pytestmark = pytest.mark.e2e
+
+DEMO_PASSWORD = "Demo@2026"
+NEW_PASSWORD = "Moi#Matkhau2026"
+NEW_PHONE = "0166 777 8899"  # written the old way: it must become 036 777 8899
+E164 = "+84367778899"
+
+
+def desk(browser, live, login: str) -> Page:
+    """A fresh phone-sized browser signed in as ``login``, on the back office."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(live.url + "/van-phong/")
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    page.get_by_label("Tên tài khoản").fill(login)
+    page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Việc cần làm")).to_be_visible()
+    return page
+
+
+def test_unit_district_provider_then_the_user_recovers_with_the_new_phone(browser, live, tmp_path):
+    added = json.loads(
+        live.manage(
+            "accounts", "add", "e2e.chua.co.so", "--name", "Huỳnh Thị Ánh", "--unit", "TPST-P1"
+        )
+    )
+    assert added["phone"] is None
+    hosts: set[str] = set()
+
+    # The unit's focal officer files the request, attaches the signed scan, sends it.
+    unit = desk(browser, live, "daumoi.p1")
+    unit.on("request", lambda request: hosts.add(urlparse(request.url).netloc))
+    unit.get_by_role("link", name="Lập đề nghị mới").click()
+    unit.get_by_label("Đơn vị").select_option("TPST-P1")
+    unit.get_by_role("button", name="Lập đề nghị").click()
+    heading = unit.get_by_role("heading", name="Đề nghị số")
+    expect(heading).to_be_visible()
+    number = heading.inner_text().rsplit(" ", 1)[-1]
+    unit.get_by_label("Email công vụ").fill("e2e.chua.co.so")
+    unit.get_by_label("Số điện thoại di động mới").fill(NEW_PHONE)
+    unit.get_by_label("Lý do").fill("Chưa có số điện thoại, không tự khôi phục được")
+    unit.get_by_role("button", name="Thêm vào đề nghị").click()
+    expect(unit.get_by_text("Đã thêm tài khoản vào đề nghị.")).to_be_visible()
+    expect(unit.get_by_role("cell", name="0367778899")).to_be_visible()  # converted, whole
+    with unit.expect_download() as letter:
+        unit.get_by_role("link", name="Tải công văn đề nghị (PDF) để trình ký").click()
+    assert letter.value.path().read_bytes().startswith(b"%PDF-")
+    scan = tmp_path / "ban-ky.pdf"
+    scan.write_bytes(PDF)
+    unit.get_by_label("Bản quét văn bản đã ký (PDF)").set_input_files(str(scan))
+    unit.get_by_role("button", name="Đính kèm").click()
+    expect(unit.get_by_text("Đã đính kèm bản quét văn bản đã ký.")).to_be_visible()
+    unit.get_by_role("button", name="Gửi đề nghị").click()
+    expect(unit.get_by_text("Đã gửi, chờ huyện xem xét").first).to_be_visible()
+    assert unit.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # The district office finds it in its queue and forwards it.
+    district = desk(browser, live, "vhtt.tpst")
+    district.get_by_role("link", name=f"#{number}").click()
+    expect(district.get_by_role("cell", name="0367XXX899")).to_be_visible()  # masked here
+    district.get_by_label("Ý kiến").fill("Đã kiểm tra bản ký")
+    district.get_by_role("button", name="Chuyển Trung tâm Công nghệ số").click()
+    expect(district.get_by_text("Đã chuyển Trung tâm Công nghệ số").first).to_be_visible()
+
+    # The provider applies it.
+    provider = desk(browser, live, "quantri")
+    provider.get_by_role("link", name=f"#{number}").click()
+    expect(provider.get_by_text("Đã kiểm tra bản ký")).to_be_visible()
+    provider.get_by_role("button", name="Cập nhật vào hệ thống").click()
+    expect(provider.get_by_text("Đã cập nhật", exact=True).first).to_be_visible()
+
+    # The filer sees where it went.
+    unit.reload()
+    expect(unit.get_by_text("Đã cập nhật", exact=True).first).to_be_visible()
+    registered = live.messages(E164)
+    assert len(registered) == 1 and "quen-mat-khau" in registered[0]["text"]
+
+    # The user now walks the seed's flow with the new phone.
+    user = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN").new_page()
+    user.goto(live.url + "/quen-mat-khau/")
+    user.get_by_label("Email công vụ").fill("e2e.chua.co.so")
+    user.get_by_role("button", name="Tiếp tục").click()
+    expect(user.get_by_text("0367XXX899")).to_be_visible()
+    user.get_by_role("button", name="Lấy mã xác nhận").click()
+    code = live.wait_for_code(E164, after=1)
+    user.get_by_label("Mã xác nhận").fill(code)
+    user.get_by_label("Mật khẩu", exact=True).fill(NEW_PASSWORD)
+    user.get_by_label("Nhập lại mật khẩu").fill(NEW_PASSWORD)
+    user.get_by_role("button", name="Khôi phục mật khẩu").click()
+    expect(user.get_by_role("dialog").get_by_role("heading", name="Thành công!")).to_be_visible()
+
+    assert hosts == {urlparse(live.url).netloc}, hosts  # no asset from another host
+    assert json.loads(live.manage("audit", "verify"))["intact"] is True
+    for page in (unit, district, provider, user):
+        page.context.close()
