@@ -121,7 +121,10 @@ def test_concurrent_writers_do_not_fork_the_chain():
 def test_audit_verify_exits_non_zero_naming_the_row(tmp_path):
     import os
 
+    # Its own SQLite file, whatever database the suite runs on: the test edits that file.
     env = {**os.environ, "GOVID_VAR_DIR": str(tmp_path)}
+    env.pop("GOVID_DATABASE_URL", None)
+    env.pop("GOVID_REDIS_URL", None)
 
     def manage(*args: str) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "manage.py", *args]
