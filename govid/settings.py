@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "govid.directory",
     "govid.passwords",
     "govid.sms",
+    "govid.tasks",
     "govid.recovery",
     "govid.sso",
     "govid.web",
@@ -33,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -156,7 +159,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("GOVID_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The task worker logs every poll and every task at INFO; govid logs what matters.
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+    },
 }
 
 # --- govid's own settings: one block per concern; each app's conf.py holds the defaults ---
@@ -172,3 +180,13 @@ GOVID_DIRECTORY = {
     if value
 }
 GOVID_SMS = {"outbox": str(VAR_DIR / "sms-outbox.jsonl"), **env_block("GOVID_SMS_")}
+GOVID_KANNEL = env_block("GOVID_KANNEL_")
+GOVID_SMPP = env_block("GOVID_SMPP_")
+GOVID_HTTP_SMS = env_block("GOVID_HTTP_SMS_")
+GOVID_TASKS = env_block("GOVID_TASKS_")
+# Where gateways call back (delivery reports), e.g. https://login.soctrang.gov.vn
+GOVID_PUBLIC_URL = env_str("GOVID_PUBLIC_URL", "").rstrip("/")
+
+# Django's tasks API (the django-tasks backport): the queue is a database table, so a message
+# and the task that sends it commit together. Workers: see govid/tasks/worker.py.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("govid.sso.urls")),
     path("quen-mat-khau/", include("govid.recovery.urls")),
     path("ngon-ngu/", set_language, name="set_language"),
+    path("sms/bao-cao/", include("govid.sms.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

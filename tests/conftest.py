@@ -18,10 +18,14 @@ PASSWORD = "Cu@Matkhau2025"
 NEW_PASSWORD = "Moi#Matkhau2026"
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def sms() -> Iterator[MemoryGateway]:
-    """Every test sends through the in-memory gateway unless it configures another."""
-    with override_settings(GOVID_SMS={"gateway": "memory"}):
+    """Every test sends through the in-memory gateway unless it configures another, and runs
+    each background task at once, in the test's own transaction."""
+    with override_settings(GOVID_SMS={"gateway": "memory"}, TASKS=IMMEDIATE_TASKS):
         gateway = get_gateway()
         assert isinstance(gateway, MemoryGateway)
         yield gateway

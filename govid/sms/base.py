@@ -18,6 +18,15 @@ class SmsRefused(SmsError):
 
 
 class SmsGateway(abc.ABC):
+    route_name = ""  # the name it is configured under (GOVID_SMS_GATEWAY), set by get_routes()
+
     @abc.abstractmethod
-    def send(self, to: str, text: str) -> str:
-        """Send ``text`` to ``to`` (E.164); return the provider's message id or raise SmsError."""
+    def send(self, to: str, text: str, *, ref: str = "") -> str:
+        """Send ``text`` to ``to`` (E.164); return the provider's message id or raise SmsError.
+
+        ``ref`` is govid's own reference of the message; gateways that receive delivery
+        reports use it (or the id they return) to match a report to its message.
+        """
+
+    def close(self) -> None:
+        """Release connections and threads (a no-op for gateways that hold none)."""

@@ -20,8 +20,8 @@ class OutboxGateway(SmsGateway):
         self.path = Path(path or conf.outbox)
         self.echo = conf.echo if echo is None else echo
 
-    def send(self, to: str, text: str) -> str:
-        message_id = uuid.uuid4().hex
+    def send(self, to: str, text: str, *, ref: str = "") -> str:
+        message_id = ref or uuid.uuid4().hex
         line = json.dumps(
             {"to": to, "text": text, "sent_at": clock.now().isoformat(), "id": message_id},
             ensure_ascii=False,
