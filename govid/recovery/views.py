@@ -173,7 +173,9 @@ def reset(request: HttpRequest) -> HttpResponse:
             "sms": code_sms(challenge),
             # Translated text is trusted like template text; only the phone is data.
             "sms_text": mark_safe(  # noqa: S308
-                sms_status_text(code_sms(challenge), conditional_escape(mask_phone(challenge.phone)))
+                sms_status_text(
+                    code_sms(challenge), conditional_escape(mask_phone(challenge.phone))
+                )
             ),
         },
         status=status,

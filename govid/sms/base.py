@@ -28,5 +28,5 @@ class SmsGateway(abc.ABC):
         reports use it (or the id they return) to match a report to its message.
         """
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (optional: most gateways hold nothing)
         """Release connections and threads (a no-op for gateways that hold none)."""

@@ -118,7 +118,7 @@ def send_over_routes(message: Message, text: str) -> tuple[str, str]:
 def backoff(attempts: int) -> timedelta:
     """Wait before the next attempt after ``attempts`` failed ones: base, 2x base, 4x base..."""
     conf = sms_settings()
-    return min(conf.retry_max, conf.retry_base * 2 ** max(0, attempts - 1))
+    return min(conf.retry_max, conf.retry_base * (1 << max(0, attempts - 1)))
 
 
 def _retry_later(message: Message, reason: str) -> None:
@@ -155,4 +155,3 @@ def rescue_stale() -> None:
     count = deliver_due(grace=sms_settings().lease)
     if count:
         log.warning("requeued %d SMS left behind by a stopped worker", count)
-

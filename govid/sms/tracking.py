@@ -61,11 +61,11 @@ def apply_report(
 
 
 def _find(*, ref: str | None, gateway: str, provider_id: str) -> Message | None:
-    rows = Message.objects.all()
-    if ref:
-        rows = rows.filter(ref=ref)
-    else:
-        rows = rows.filter(gateway=gateway, provider_id=provider_id)
+    rows = (
+        Message.objects.filter(ref=ref)
+        if ref
+        else Message.objects.filter(gateway=gateway, provider_id=provider_id)
+    )
     return rows.order_by("-id").first()
 
 
@@ -113,4 +113,3 @@ def others_may_arrive(message: Message) -> bool:
 def recent_for_account(login: str, *, limit: int = 10) -> list[Message]:
     """The account's last messages, newest first (for the helpdesk)."""
     return list(Message.objects.filter(account=login).order_by("-id")[:limit])
-

@@ -25,5 +25,7 @@ def check_tasks(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             )
         ]
     if conf.poll.total_seconds() < 1 or conf.sweep.total_seconds() < 1:
-        return [Error("GOVID_TASKS_POLL and GOVID_TASKS_SWEEP must be >= 1 second", id="govid.E303")]
+        return [
+            Error("GOVID_TASKS_POLL and GOVID_TASKS_SWEEP must be >= 1 second", id="govid.E303")
+        ]
     return []

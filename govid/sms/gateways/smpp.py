@@ -11,7 +11,7 @@ import smpplib.gsm
 
 from govid.sms import tracking
 from govid.sms.base import SmsError, SmsGateway, SmsRefused
-from govid.sms.conf import SmppSettings, sms_settings, smpp_settings
+from govid.sms.conf import SmppSettings, smpp_settings, sms_settings
 from govid.sms.gateways.smpp_session import SmppSession
 from govid.sms.models import Message
 

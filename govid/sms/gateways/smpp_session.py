@@ -9,6 +9,7 @@ link get a transient error, so the message is retried or takes the next route.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -117,10 +118,8 @@ class SmppSession:
         self.closed.set()
         client = self.client
         if client is not None and self.bound.is_set():
-            try:
+            with contextlib.suppress(Exception):  # closing anyway
                 client.unbind()
-            except Exception:  # noqa: S110  (closing anyway)
-                pass
         self._drop("session closed")
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -137,7 +136,9 @@ class SmppSession:
             except Exception as error:
                 self.last_error = str(error) or type(error).__name__
                 if not self.closed.is_set():
-                    log.warning("SMPP link to %s:%s down: %s", self.conf.host, self.conf.port, error)
+                    log.warning(
+                        "SMPP link to %s:%s down: %s", self.conf.host, self.conf.port, error
+                    )
             self._drop(self.last_error)
             if self.closed.wait(delay):
                 break
@@ -174,10 +175,8 @@ class SmppSession:
         self.bound.clear()
         client, self.client = self.client, None
         if client is not None:
-            try:
+            with contextlib.suppress(Exception):  # the socket may already be gone
                 client.disconnect()
-            except Exception:  # noqa: S110  (the socket may already be gone)
-                pass
         with self._lock:
             waiting, self._pending = self._pending, {}
         for answer in waiting.values():
