@@ -13,6 +13,9 @@ from govid.directory.models import StoredAccount
 from govid.directory.provision import add_account, add_unit
 from govid.sms import get_gateway
 from govid.sms.gateways.memory import MemoryGateway
+from tests.servers.carrier import Carrier
+from tests.servers.kannel import Kannel
+from tests.servers.smsc import Smsc
 
 PASSWORD = "Cu@Matkhau2025"
 NEW_PASSWORD = "Moi#Matkhau2026"
@@ -29,6 +32,30 @@ def sms() -> Iterator[MemoryGateway]:
         gateway = get_gateway()
         assert isinstance(gateway, MemoryGateway)
         yield gateway
+
+
+@pytest.fixture(scope="session")
+def kannel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kannel]:
+    """A real Kannel with its test SMSC, for the whole run."""
+    server = Kannel(tmp_path_factory.mktemp("kannel")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def smsc_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Smsc]:
+    """A real SMPP 3.4 server (smpp34's) playing the carrier's SMSC, for the whole run."""
+    server = Smsc(tmp_path_factory.mktemp("smsc")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def carrier() -> Iterator[Carrier]:
+    """A stand-in for a carrier's paid REST API, on a free loopback port."""
+    server = Carrier().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

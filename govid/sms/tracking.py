@@ -55,8 +55,8 @@ def apply_report(
         found = _find(ref=ref, gateway=gateway, provider_id=provider_id)
         if found is not None and found.state != State.QUEUED:
             return _apply(found, state, detail)
-        if time.monotonic() >= deadline:
-            return False
+        if (ref and found is None) or time.monotonic() >= deadline:
+            return False  # a ref names a row that exists from the start: no use waiting
         time.sleep(0.05)
 
 

@@ -78,16 +78,36 @@ async def _submit(
     )
     esme = sessions.get(event.session_id)
     if esme is not None:
+        # Sent beside the event loop, like a real SMSC's later report; kept until it is done.
+        task = asyncio.create_task(_receipt(esme, event, receipt, message_id, state, log))
+        _receipts.add(task)
+        task.add_done_callback(_receipts.discard)
+
+
+_receipts: set[asyncio.Task[None]] = set()
+
+
+async def _receipt(
+    esme: smpp34.Esme,
+    event: smpp34.SubmitSmEvent,
+    text: str,
+    message_id: str,
+    state: int,
+    log: TextIO,
+) -> None:
+    try:
         await esme.deliver_sm(
             event.source_addr,
-            receipt.encode(),
-            source_addr=to,
+            text.encode(),
+            source_addr=event.destination_addr,
             esm_class=0x04,
             tlvs=[
                 smpp34.Tlv(TLV_RECEIPTED_MESSAGE_ID, message_id.encode() + b"\0"),
                 smpp34.Tlv(TLV_MESSAGE_STATE, bytes([state])),
             ],
         )
+    except smpp34.SmppError as error:  # the ESME left before its receipt: a real SMSC drops it
+        _write(log, {"event": "receipt_lost", "id": message_id, "error": str(error)})
 
 
 def _write(log: TextIO, entry: dict[str, object]) -> None:

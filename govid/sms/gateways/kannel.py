@@ -15,13 +15,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from govid.sms.base import SmsError, SmsGateway, SmsRefused
-from govid.sms.conf import kannel_settings, sms_settings
+from govid.sms.conf import KannelSettings, kannel_settings, sms_settings
 from govid.sms.reports import report_token
 
 
 class KannelGateway(SmsGateway):
-    def __init__(self) -> None:
-        self.conf = kannel_settings()
+    def __init__(self, conf: KannelSettings | None = None) -> None:
+        self.conf = conf or kannel_settings()
         self.sender = sms_settings().sender
         self.public_url: str = settings.GOVID_PUBLIC_URL
 

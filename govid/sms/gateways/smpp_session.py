@@ -149,8 +149,8 @@ class SmppSession:
         client.set_message_sent_handler(self._answered)
         client.set_error_pdu_handler(self._answered)
         client.set_message_received_handler(self._received)
+        self.client = client  # set first, so that _drop closes it whatever fails next
         client.connect()
-        self.client = client
         client.bind_transceiver(
             system_id=self.conf.system_id,
             password=self.conf.password,
