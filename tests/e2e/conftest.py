@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,18 +75,29 @@ class LiveServer:
         )
         return result.stdout
 
+    def wait_for_messages(
+        self, to: str, count: int, *, timeout: float = 10.0
+    ) -> list[dict[str, str]]:
+        """The SMS to ``to`` once there are ``count`` of them (they are sent in the background)."""
+        end = time.monotonic() + timeout
+        while len(found := self.messages(to)) < count and time.monotonic() < end:
+            time.sleep(0.05)
+        return found
 
-@pytest.fixture(scope="session")
-def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    var_dir = tmp_path_factory.mktemp("govid-var")
+
+@contextmanager
+def serve_govid(var_dir: Path, **extra_env: str) -> Iterator[LiveServer]:
+    """govid under gunicorn exactly as `make run` serves it, with its own data under var_dir."""
     port = free_port()
     env = {
         **os.environ,
         "GOVID_VAR_DIR": str(var_dir),
         "PORT": str(port),
+        "GOVID_PUBLIC_URL": f"http://127.0.0.1:{port}",  # where gateways report deliveries
         # The countdown is the seed's, only shorter so the test does not wait a minute.
         "GOVID_RECOVERY_RESEND_AFTER": "3",
         "GOVID_ACCESS_LOG": str(var_dir / "access.log"),
+        **extra_env,
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)
@@ -114,6 +126,12 @@ def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
         process.terminate()
         process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server_url_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with serve_govid(tmp_path_factory.mktemp("govid-var")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
