@@ -8,7 +8,7 @@ export PORT
 export GOVID_VAR_DIR ?= $(CURDIR)/var
 MANAGE := $(BIN)/python manage.py
 # Debian packages the test suite runs for real.
-TEST_DEBS := chromium
+TEST_DEBS := chromium kannel kannel-extras
 
 .PHONY: run setup test test-deps lint bench messages clean
 

@@ -57,7 +57,7 @@ def apply_report(
             return _apply(found, state, detail)
         if (ref and found is None) or time.monotonic() >= deadline:
             return False  # a ref names a row that exists from the start: no use waiting
-        time.sleep(0.05)
+        time.sleep(0.01)
 
 
 def _find(*, ref: str | None, gateway: str, provider_id: str) -> Message | None:

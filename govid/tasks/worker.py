@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks.signals import task_enqueued
 from django_tasks_db.backend import DatabaseBackend
@@ -63,6 +63,10 @@ class TaskLoop:
         self._next_sweep = 0.0
 
     def run_once(self) -> None:
+        # The loop keeps its database connection between tasks (an unusable one is still
+        # dropped): reopening SQLite for every task cost more than the task itself.
+        connection.ensure_connection()
+        connection.close_at = None
         try:
             if time.monotonic() >= self._next_sweep:
                 self._next_sweep = time.monotonic() + self.sweep

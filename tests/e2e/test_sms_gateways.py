@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -43,12 +44,14 @@ def gateway_down(tmp_path_factory):
         yield server
 
 
-def records(live, account: str) -> list[dict]:
+def records(live, account: str) -> list[dict[str, Any]]:
     lines = live.manage("sms", "list", "--account", account).splitlines()
     return [json.loads(line) for line in lines]
 
 
-def wait_for_records(live, account: str, states: list[str], timeout: float = 15.0) -> list[dict]:
+def wait_for_records(
+    live, account: str, states: list[str], timeout: float = 15.0
+) -> list[dict[str, Any]]:
     end = time.monotonic() + timeout
     while (found := records(live, account)) and time.monotonic() < end:
         if [r["state"] for r in reversed(found)] == states:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -59,7 +60,7 @@ def http_gateway(carrier, preset: str, **changes) -> HttpGateway:
     return HttpGateway(HttpSmsSettings(**values))
 
 
-def eventually(read, count: int, timeout: float = 5.0) -> list[dict]:
+def eventually(read, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
     """Gateways hand over asynchronously: wait until ``count`` messages are in."""
     end = time.monotonic() + timeout
     while len(found := read()) < count and time.monotonic() < end:

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,7 +70,7 @@ def manage(env, *args: str) -> str:
     ).stdout
 
 
-def show(env, ref: str) -> dict:
+def show(env, ref: str) -> dict[str, Any]:
     return json.loads(manage(env, "sms", "show", ref))
 
 
