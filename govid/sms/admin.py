@@ -48,7 +48,7 @@ class MessageAdmin(admin.ModelAdmin[Message]):
     ]
     date_hierarchy = "queued_at"
     search_fields = ["account"]
-    search_help_text = "Tài khoản hoặc số điện thoại (0393555121, +84393555121)"
+    search_help_text = "Tài khoản, hoặc số điện thoại viết đầy đủ (tìm đúng số đó)"
     fields = readonly_fields = (
         "ref",
         "account",

@@ -35,6 +35,11 @@ def check_sms(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     except ImproperlyConfigured as error:
         return [Error(str(error), id="govid.E101")]
     errors = _check_routes(conf)
+    for block in (kannel_settings, smpp_settings, http_sms_settings):
+        try:
+            block()  # a typo or a bad value in any gateway's variables, used or not
+        except ImproperlyConfigured as error:
+            errors.append(Error(str(error), id="govid.E107"))
     if not _SENDER.match(conf.sender):
         errors.append(
             Error(
@@ -90,8 +95,8 @@ def _required(name: str) -> list[tuple[str, str]]:
 def _check_gateway_settings(name: str) -> list[CheckMessage]:
     try:
         required = _required(name)
-    except ImproperlyConfigured as error:
-        return [Error(str(error), id="govid.E107")]
+    except ImproperlyConfigured:
+        return []  # reported once, by check_sms
     errors: list[CheckMessage] = [
         Error(f"GOVID_SMS_GATEWAY={name} needs {var}", id="govid.E107")
         for var, value in required
