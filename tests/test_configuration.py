@@ -112,7 +112,7 @@ def test_a_deployments_own_templates_and_brandname_are_accepted(tmp_path):
     result = check(
         tmp_path,
         GOVID_SMS_SENDER="STTTTT",
-        GOVID_SMS_CODE_TEMPLATE="Mã khôi phục thư công vụ Sóc Trăng: {code}, dùng trong {minutes} phút.",
+        GOVID_SMS_CODE_TEMPLATE="Mã khôi phục thư công vụ: {code}, dùng trong {minutes} phút.",
         GOVID_SMS_NOTICE_TEMPLATE="Mật khẩu thư công vụ đã đổi lúc {time}. Hỗ trợ: {support}",
     )
     assert result.returncode == 0, result.stderr

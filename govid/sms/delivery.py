@@ -60,6 +60,22 @@ def queue_sms(
     return message
 
 
+def send_after_commit(to: str, text: str, *, purpose: str, account: str = "") -> Message:
+    """Queue a notice with the caller's transaction: it goes out only if that commits."""
+    kind = Message.Purpose.CODE if purpose == Message.Purpose.CODE else Message.Purpose.NOTICE
+    return queue_sms(to, text, purpose=kind, account=account)
+
+
+def send_now(to: str, text: str, *, purpose: str, account: str = "") -> str:
+    """Queue and send at once, for callers that must know: the provider's id, or SmsError."""
+    message = send_after_commit(to, text, purpose=purpose, account=account)
+    deliver(message.pk)
+    message.refresh_from_db()
+    if message.state not in (State.SENT, State.DELIVERED):
+        raise SmsError(message.last_error or f"message {message.state}")
+    return message.provider_id
+
+
 @task()
 def deliver_message(message_id: int) -> str:
     """The background task: one sending attempt of one message."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,7 +12,7 @@ from django.core.management import CommandError, call_command
 from govid.recovery import flow
 
 
-def run(*args: str) -> list[dict]:
+def run(*args: str) -> list[dict[str, Any]]:
     out = StringIO()
     call_command("sms", *args, stdout=out)
     return [json.loads(line) for line in out.getvalue().splitlines()]

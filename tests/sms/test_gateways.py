@@ -224,3 +224,11 @@ def test_an_unwritable_outbox_is_an_sms_error(tmp_path):
     (tmp_path / "dir").mkdir()
     with pytest.raises(SmsError):
         OutboxGateway(path=str(tmp_path / "dir"), echo=False).send("+84393555121", "x")
+
+
+def test_a_gateways_answer_is_kept_without_the_text_or_the_number():
+    from govid.sms.base import scrub
+
+    echoed = "ERR: 301 to 84393555121 (0393555121): 'Ma xac nhan: 123456' rejected"
+    kept = scrub(echoed, "+84393555121", "Ma xac nhan: 123456")
+    assert "123456" not in kept and "393555121" not in kept and kept.startswith("ERR: 301")

@@ -14,7 +14,7 @@ import urllib.request
 from django.conf import settings
 from django.urls import reverse
 
-from govid.sms.base import SmsError, SmsGateway, SmsRefused
+from govid.sms.base import SmsError, SmsGateway, SmsRefused, scrub
 from govid.sms.conf import KannelSettings, kannel_settings, sms_settings
 from govid.sms.reports import report_token
 
@@ -40,6 +40,7 @@ class KannelGateway(SmsGateway):
             query["dlr-url"] = self.dlr_url(ref)
         url = f"{self.conf.sendsms_url}?{urllib.parse.urlencode(query)}"
         status, body = self._get(url)
+        body = scrub(body, to, text)  # kept in the record and the log: no code, no number
         # 202 "0: Accepted for delivery", or "3: Queued for later delivery" if the SMSC is down.
         if status in (200, 202) and body[:2] in ("0:", "3:"):
             return ref or body
