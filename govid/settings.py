@@ -164,7 +164,8 @@ LOGGING = {
         # The task worker logs every poll and every task at INFO; govid logs what matters.
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
-        # smpplib's own wire log; the SMPP session logs what matters (link up, down).
+        # smpplib's wire log dumps whole PDUs (texts, so codes) at DEBUG: never below ERROR.
+        # The SMPP session logs what matters itself (link up, down).
         "govid.sms.smpp.wire": {"level": "ERROR"},
     },
 }
