@@ -43,7 +43,7 @@ lint: $(BIN)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy govid tests
 
-bench: $(BIN)/.installed-test setup
+bench: test-deps setup
 	$(BIN)/python -m bench
 
 # After adding UI strings: refresh the English catalogue, then fill its new msgstr entries.
