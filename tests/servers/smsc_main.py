@@ -56,7 +56,6 @@ async def _submit(
     if to.startswith(THROTTLED):
         event.reject(ESME_RTHROTTLED)
         return
-    event.accept(message_id=message_id)
     _write(
         log,
         {
@@ -68,6 +67,7 @@ async def _submit(
             "registered_delivery": event.registered_delivery,
         },
     )
+    event.accept(message_id=message_id)  # after the log line: whoever hears "accepted" finds it
     if not event.registered_delivery:
         return
     stat, state = ("UNDELIV", 5) if to.startswith(UNDELIVERABLE) else ("DELIVRD", 2)
