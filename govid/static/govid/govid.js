@@ -26,12 +26,16 @@
     var url = box.getAttribute("data-poll");
     var line = box.querySelector(".sms-status-text");
     var tries = 0;
+    var leaving = false;  // once a form is sent, its answer decides what comes next
+    document.addEventListener("submit", function () { leaving = true; });
     box.querySelectorAll(".no-script-only").forEach(function (e) { e.hidden = true; });
     function poll() {
+      if (leaving) { return; }
       tries += 1;
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { return r.json(); })
         .then(function (s) {
+          if (leaving) { return; }
           if (s.reload) { window.location.reload(); return; }
           if (s.text && line) { line.textContent = s.text; }
           if (s.failed) { box.classList.remove("info"); box.classList.add("error"); }
