@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +27,9 @@ def kannel_report(request: HttpRequest, ref: uuid.UUID, token: str) -> HttpRespo
         if kind.isdigit():
             return HttpResponse("ignored\n", content_type="text/plain")
         return HttpResponse("bad type\n", status=400, content_type="text/plain")
-    answer = request.GET.get("answer", "")[:200]
+    # The SMSC's answer is kept as the reason of a failure; digits that could be a code or a
+    # number do not go with it.
+    answer = re.sub(r"\b\d{6,}\b", "***", request.GET.get("answer", "")[:200])
     # The report may overtake the worker that is recording the message as sent.
     if not tracking.apply_report(state, ref=str(ref), detail=answer, patience=3.0):
         return HttpResponse("unknown message\n", status=404, content_type="text/plain")

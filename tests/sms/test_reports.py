@@ -76,10 +76,12 @@ def test_a_report_needs_the_messages_own_token(client, sms):
     assert client.get(f"{base}/{report_token(ref)}/?type=8").status_code == 200  # not final
     message.refresh_from_db()
     assert message.state == "sent"
-    response = client.get(f"{base}/{report_token(ref)}/?type=2&answer=NACK%2F0x0000000B")
+    response = client.get(
+        f"{base}/{report_token(ref)}/?type=2&answer=NACK%2F0x0000000B+84393555121"
+    )
     assert response.status_code == 200
     message.refresh_from_db()
-    assert message.state == "failed" and message.last_error == "NACK/0x0000000B"
+    assert message.state == "failed" and message.last_error == "NACK/0x0000000B ***"
     gone = "11111111-1111-4111-8111-111111111111"
     assert client.get(f"/sms/bao-cao/kannel/{gone}/{report_token(gone)}/?type=1").status_code == 404
 
