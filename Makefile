@@ -12,9 +12,9 @@ LDAP_BUILD_DEBS := gcc libc6-dev python3-dev libldap2-dev libsasl2-dev
 # Debian packages govid itself needs: the request letters' fonts (Liberation Serif, Vietnamese).
 RUN_DEBS := fonts-liberation2
 # Debian packages the test suite runs for real: Chromium, PostgreSQL, Redis, OpenLDAP, an IMAP
-# server on LDAP, pdftotext (reads the letters back).
+# server on LDAP, pdftotext (reads the letters back), Kannel and its test SMSC.
 TEST_DEBS := chromium postgresql redis-server slapd ldap-utils openssl dovecot-imapd dovecot-ldap \
-	poppler-utils $(LDAP_BUILD_DEBS)
+	poppler-utils kannel kannel-extras $(LDAP_BUILD_DEBS)
 
 .PHONY: run setup test test-deps lint bench messages clean
 
@@ -56,7 +56,7 @@ lint: $(BIN)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy govid tests
 
-bench: $(BIN)/.installed-test setup
+bench: test-deps setup
 	$(BIN)/python -m bench
 
 # After adding UI strings: refresh the English catalogue, then fill its new msgstr entries.

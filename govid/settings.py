@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "govid.directory",
     "govid.passwords",
     "govid.sms",
+    "govid.tasks",
     "govid.recovery",
     "govid.sso",
     "govid.backoffice",
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -191,7 +194,15 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("GOVID_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The task worker logs every poll and every task at INFO; govid logs what matters.
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+        # smpplib's wire log dumps whole PDUs (texts, so codes) at DEBUG: never below ERROR.
+        # The SMPP session logs what matters itself (link up, down).
+        "govid.sms.smpp.wire": {"level": "ERROR"},
+    },
 }
 
 # --- govid's own settings: one block per concern; each app's conf.py holds the defaults ---
@@ -218,3 +229,13 @@ OAUTH2_PROVIDER = oauth2_provider_settings(_SSO, signing_keys(VAR_DIR))
 # Its own models, never swapped; named because govid's models point at them.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105  (a model name)
+GOVID_KANNEL = env_block("GOVID_KANNEL_")
+GOVID_SMPP = env_block("GOVID_SMPP_")
+GOVID_HTTP_SMS = env_block("GOVID_HTTP_SMS_")
+GOVID_TASKS = env_block("GOVID_TASKS_")
+# Where gateways call back (delivery reports), e.g. https://login.soctrang.gov.vn
+GOVID_PUBLIC_URL = env_str("GOVID_PUBLIC_URL", "").rstrip("/")
+
+# Django's tasks API (the django-tasks backport): the queue is a database table, so a message
+# and the task that sends it commit together. Workers: see govid/tasks/worker.py.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("quen-mat-khau/", include("govid.recovery.urls")),
     path("van-phong/", include("govid.backoffice.urls")),
     path("ngon-ngu/", set_language, name="set_language"),
+    path("sms/bao-cao/", include("govid.sms.urls")),
     path("quan-tri/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

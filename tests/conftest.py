@@ -13,12 +13,18 @@ from govid.directory.models import StoredAccount
 from govid.directory.provision import add_account, add_unit
 from govid.sms import get_gateway
 from govid.sms.gateways.memory import MemoryGateway
+from tests.servers.carrier import Carrier
+from tests.servers.kannel import Kannel
+from tests.servers.smsc import Smsc
 
 # Real servers as session fixtures: ``slapd`` (OpenLDAP) and ``dovecot`` (IMAP on that LDAP).
 pytest_plugins = ["tests.servers.slapd", "tests.servers.dovecot"]
 
 PASSWORD = "Cu@Matkhau2025"
 NEW_PASSWORD = "Moi#Matkhau2026"
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)
@@ -53,11 +59,36 @@ def _empty_cache(settings) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def sms() -> Iterator[MemoryGateway]:
-    """Every test sends through the in-memory gateway unless it configures another."""
-    with override_settings(GOVID_SMS={"gateway": "memory"}):
+    """Every test sends through the in-memory gateway unless it configures another, and runs
+    each background task at once, in the test's own transaction."""
+    with override_settings(GOVID_SMS={"gateway": "memory"}, TASKS=IMMEDIATE_TASKS):
         gateway = get_gateway()
         assert isinstance(gateway, MemoryGateway)
         yield gateway
+
+
+@pytest.fixture(scope="session")
+def kannel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kannel]:
+    """A real Kannel with its test SMSC, for the whole run."""
+    server = Kannel(tmp_path_factory.mktemp("kannel")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def smsc_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Smsc]:
+    """A real SMPP 3.4 server (smpp34's) playing the carrier's SMSC, for the whole run."""
+    server = Smsc(tmp_path_factory.mktemp("smsc")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def carrier() -> Iterator[Carrier]:
+    """A stand-in for a carrier's paid REST API, on a free loopback port."""
+    server = Carrier().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

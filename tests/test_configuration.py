@@ -93,3 +93,72 @@ def test_environment_values_reach_the_recovery_limits(settings):
     assert conf.code_ttl == timedelta(minutes=2)
     assert conf.max_resends == 1
     assert conf.max_attempts == 5
+
+
+@pytest.mark.parametrize(
+    ("env", "messages"),
+    [
+        (
+            {
+                "GOVID_SMS_GATEWAY": "kannel,smpp,http,pigeon",
+                "GOVID_SMPP_PORT": "many",
+                "GOVID_SMS_SENDER": "Sở TTTT Sóc Trăng",
+                "GOVID_SMS_CODE_TEMPLATE": "Ma cua ban",
+                "GOVID_SMS_NOTICE_TEMPLATE": "Doi mat khau luc {time} ✓",
+                "GOVID_TASKS_WORKER": "celery",
+            },
+            [
+                "GOVID_SMS_GATEWAY='pigeon' is not an SMS gateway",
+                "GOVID_SMS_GATEWAY=kannel needs GOVID_KANNEL_SENDSMS_URL",
+                "GOVID_SMS_GATEWAY=http needs GOVID_HTTP_SMS_URL",
+                "GOVID_SMPP_PORT",
+                "GOVID_SMS_SENDER='Sở TTTT Sóc Trăng' is not a brandname",
+                "GOVID_SMS_CODE_TEMPLATE must contain {code}",
+                "GOVID_SMS_NOTICE_TEMPLATE does not fit one SMS: not GSM-7",
+                "GOVID_TASKS_WORKER='celery' is not a worker mode",
+            ],
+        ),
+        (
+            {
+                "GOVID_SMS_GATEWAY": "smpp,http",
+                "GOVID_HTTP_SMS_URL": "http://x",
+                "GOVID_HTTP_SMS_PRESET": "soap",
+                "GOVID_SMS_CODE_TEMPLATE": "Ma {code} {ten}",
+            },
+            [
+                "GOVID_SMS_GATEWAY=smpp needs GOVID_SMPP_HOST",
+                "GOVID_HTTP_SMS_PRESET='soap' is not a preset",
+                "GOVID_SMS_CODE_TEMPLATE uses unknown placeholders {ten}",
+            ],
+        ),
+        (
+            {"GOVID_SMS_CODE_TEMPLATE": "Mã xác nhận {code}. " + "Xin cảm ơn quý khách. " * 7},
+            ["GOVID_SMS_CODE_TEMPLATE does not fit one SMS: 1"],
+        ),
+    ],
+)
+def test_every_sms_mistake_is_named_at_start(tmp_path, env, messages):
+    result = check(tmp_path, **env)
+    assert result.returncode != 0
+    for message in messages:
+        assert message in result.stderr, message
+
+
+def test_a_deployments_own_templates_and_brandname_are_accepted(tmp_path):
+    result = check(
+        tmp_path,
+        GOVID_SMS_SENDER="STTTTT",
+        GOVID_SMS_CODE_TEMPLATE="Mã khôi phục thư công vụ: {code}, dùng trong {minutes} phút.",
+        GOVID_SMS_NOTICE_TEMPLATE="Mật khẩu thư công vụ đã đổi lúc {time}. Hỗ trợ: {support}",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_kannel_without_a_public_address_is_warned_about(tmp_path):
+    result = check(
+        tmp_path,
+        GOVID_SMS_GATEWAY="kannel",
+        GOVID_KANNEL_SENDSMS_URL="http://127.0.0.1:13013/cgi-bin/sendsms",
+    )
+    assert result.returncode == 0
+    assert "GOVID_PUBLIC_URL is not set" in result.stderr

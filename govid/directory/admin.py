@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 
 from govid.directory.models import StoredAccount, Unit
 from govid.directory.phones import mask_phone
+from govid.sms.tracking import recent_for_account
 
 
 @admin.register(Unit)
@@ -17,8 +22,37 @@ class StoredAccountAdmin(admin.ModelAdmin[StoredAccount]):
     list_filter = ["locked", "unit"]
     search_fields = ["login", "name"]
     exclude = ["password"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "recent_sms"]
 
     @admin.display(description="Số điện thoại")
     def masked_phone(self, obj: StoredAccount) -> str:
         return mask_phone(obj.phone) if obj.phone else "-"
+
+    @admin.display(description="Tin nhắn gần đây")
+    def recent_sms(self, obj: StoredAccount) -> SafeString:
+        """The account's last SMS and what became of each: "SMS not received" in seconds."""
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    f"{m.queued_at:%d/%m/%Y %H:%M:%S}",
+                    m.masked_to,
+                    m.get_purpose_display(),
+                    m.get_state_display(),
+                    m.gateway or "-",
+                    m.last_error or "",
+                )
+                for m in recent_for_account(obj.login)
+            ),
+        )
+        if not rows:
+            return format_html("{}", "Chưa có tin nhắn nào.")
+        link = reverse("admin:sms_message_changelist") + "?" + urlencode({"account": obj.login})
+        return format_html(
+            '<table class="recent-sms"><thead><tr><th>Lúc</th><th>Số</th><th>Loại</th>'
+            "<th>Trạng thái</th><th>Cổng</th><th>Lỗi</th></tr></thead><tbody>{}</tbody></table>"
+            '<p><a href="{}">Tất cả tin nhắn của tài khoản</a></p>',
+            rows,
+            link,
+        )

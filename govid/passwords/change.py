@@ -11,7 +11,7 @@ from govid.directory.base import Account
 from govid.directory.events import password_changed
 from govid.passwords.policy import check_policy
 from govid.sms import messages
-from govid.sms.delivery import send_after_commit
+from govid.sms.delivery import queue_sms
 from govid.web.conf import support_settings
 
 
@@ -32,7 +32,7 @@ def policy_errors(account: Account, password: str, *, check_current: bool = True
 def apply_new_password(
     account: Account, password: str, *, actor: str, action: str, ip: str | None
 ) -> None:
-    """Write the password, end the account's sessions, audit it; the SMS notice goes after commit.
+    """Write the password, end the account's sessions, audit it, queue the SMS notice.
 
     Must run inside the caller's ``transaction.atomic()`` so that a refusal undoes everything.
     """
@@ -41,4 +41,5 @@ def apply_new_password(
     record(action, actor=actor, subject=account.login, ip=ip)
     if account.phone:
         text = messages.password_changed_text(clock.now(), support=support_settings().phone)
-        send_after_commit(account.phone, text, purpose="password_changed")
+        # Queued in the same transaction: no notice for a change that was rolled back.
+        queue_sms(account.phone, text, purpose="notice", account=account.login)

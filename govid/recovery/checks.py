@@ -1,4 +1,4 @@
-"""System checks: recovery limits that make sense, SMS texts that fit one segment."""
+"""System checks: recovery limits that make sense."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.core.checks import CheckMessage, Error, register
 from django.core.exceptions import ImproperlyConfigured
 
 from govid.recovery.conf import recovery_settings
-from govid.sms import messages
 
 
 @register()
@@ -23,8 +22,5 @@ def check_recovery(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         errors.append(Error("GOVID_RECOVERY_CODE_TTL must be 60..1800 seconds", id="govid.E202"))
     if min(conf.max_attempts, conf.daily_codes) < 1 or conf.max_resends < 0:
         errors.append(Error("GOVID_RECOVERY_* limits must be positive", id="govid.E203"))
-    try:
-        messages.code_text("000000", minutes=int(conf.code_ttl.total_seconds() // 60))
-    except messages.MessageTooLong as error:
-        errors.append(Error(f"the code SMS does not fit one segment: {error}", id="govid.E204"))
+    # The code SMS's template is checked with the SMS settings (govid.sms.checks), for 30 minutes.
     return errors

@@ -6,7 +6,6 @@ and in the Challenge row, and time comes from ``clock.now()``.
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,9 +32,10 @@ from govid.recovery.errors import (
     WrongCode,
 )
 from govid.recovery.models import Challenge
+from govid.recovery.sms import CODE_SOURCE, code_sms, minutes_left
 from govid.sms import messages
-from govid.sms.base import SmsError
-from govid.sms.delivery import send_now
+from govid.sms.delivery import queue_sms
+from govid.sms.models import Message
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,11 @@ def start_recovery(typed: str) -> Lookup:
 
 
 def send_code(login: str, *, ip: str | None) -> Challenge:
-    """Step 3: a new challenge and its code by SMS, within the daily cap."""
+    """Step 3: a new challenge, its code SMS queued, within the daily cap.
+
+    Returns as soon as the SMS is queued; the reset page follows its state (``code_sms``). If
+    the SMS ends failed, the challenge ends too and does not count against the cap.
+    """
     account = _recoverable(login)
     assert account.phone is not None  # noqa: S101
     conf = recovery_settings()
@@ -78,15 +82,9 @@ def send_code(login: str, *, ip: str | None) -> Challenge:
             ip=ip,
             phone=mask_phone(account.phone),
         )
-    try:
-        _send(challenge, now)
-    except SmsError:
-        with transaction.atomic():
-            Challenge.objects.filter(pk=challenge.pk).update(
-                end_reason=Challenge.End.SMS_FAILED, ended_at=now
-            )
-            record("recovery_code_not_sent", actor="system", subject=account.login, ip=ip)
-        raise CodeNotSent() from None
+        _queue_code(challenge, now)
+    if code_sms(challenge).failed:  # a queue that runs tasks at once already knows
+        raise CodeNotSent()
     return challenge
 
 
@@ -100,7 +98,10 @@ def live_challenge(token: str | None) -> Challenge:
 
 
 def resend_code(token: str | None, *, ip: str | None) -> Challenge:
-    """ "Gửi lại": the same code again, after the wait, a few times; a new one once it expired."""
+    """ "Gửi lại": the same code again, after the wait, a few times; a new one once it expired.
+
+    A resend whose SMS fails is given back (see ``sms_failed``).
+    """
     now = clock.now()
     challenge = _challenge(token)
     problem = challenge.problem(now)
@@ -121,15 +122,11 @@ def resend_code(token: str | None, *, ip: str | None) -> Challenge:
     ).update(resends=F("resends") + 1, last_sent_at=now)
     if not claimed:  # another request resent it a moment ago
         raise ResendTooEarly(challenge.seconds_until_resend(now) or 1)
-    try:
-        _send(challenge, now)
-    except SmsError:
-        # Give the resend back: a failed SMS does not use up the user's resends.
-        Challenge.objects.filter(pk=challenge.pk).update(
-            resends=challenge.resends, last_sent_at=challenge.last_sent_at
-        )
-        raise CodeNotSent() from None
-    record("recovery_code_resent", actor=challenge.login, subject=challenge.login, ip=ip)
+    with transaction.atomic():
+        record("recovery_code_resent", actor=challenge.login, subject=challenge.login, ip=ip)
+        _queue_code(challenge, now)
+    if code_sms(challenge).failed:  # given back already by the failure's listener
+        raise CodeNotSent()
     challenge.refresh_from_db()
     return challenge
 
@@ -177,10 +174,6 @@ def live_problem(pk: int, now: datetime) -> str:
     return challenge.problem(now) or "challenge_used"
 
 
-def minutes_left(challenge: Challenge, now: datetime) -> int:
-    return max(1, math.ceil((challenge.expires_at - now).total_seconds() / 60))
-
-
 def _challenge(token: str | None) -> Challenge:
     try:
         challenge = Challenge.objects.filter(token=uuid.UUID(str(token))).first()
@@ -206,9 +199,16 @@ def _codes_today(login: str, now: datetime) -> int:
     )
 
 
-def _send(challenge: Challenge, now: datetime) -> None:
-    text = messages.code_text(codes.code_for(challenge.seed), minutes=minutes_left(challenge, now))
-    send_now(challenge.phone, text, purpose="recovery_code")
+def _queue_code(challenge: Challenge, now: datetime) -> None:
+    minutes = minutes_left(challenge, now)
+    queue_sms(
+        challenge.phone,
+        messages.redacted_code_text(minutes=minutes),
+        purpose=Message.Purpose.CODE,
+        account=challenge.login,
+        source=CODE_SOURCE,
+        source_ref=str(challenge.token),
+    )
 
 
 def _count_wrong_code(challenge: Challenge, ip: str | None, password_errors: list[str]) -> None:

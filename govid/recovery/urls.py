@@ -9,5 +9,6 @@ urlpatterns = [
     path("lay-ma/", views.get_code, name="code"),
     path("dat-lai/", views.reset, name="reset"),
     path("gui-lai/", views.resend, name="resend"),
+    path("trang-thai-tin-nhan/", views.sms_status, name="sms_status"),
     path("thanh-cong/", views.done, name="done"),
 ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -25,6 +27,7 @@ from govid.recovery.errors import (
     WrongCode,
 )
 from govid.recovery.forms import ForgotPasswordForm, ResetPasswordForm
+from govid.recovery.sms import CodeSms, code_sms
 from govid.web.client import client_ip
 
 LOGIN = "recovery.login"
@@ -39,7 +42,7 @@ def _over_message(code: str) -> str:
             "Bạn đã nhập sai mã xác nhận quá số lần cho phép. Vui lòng lấy mã xác nhận mới."
         ),
         "challenge_used": _("Mã xác nhận này đã được sử dụng. Vui lòng lấy mã xác nhận mới."),
-        "code_not_sent": _("Chưa gửi được mã xác nhận. Vui lòng lấy mã xác nhận mới."),
+        "code_not_sent": refusal_message("sms_failed"),
     }.get(code, _("Vui lòng nhập lại Email công vụ để lấy mã xác nhận."))
 
 
@@ -167,9 +170,49 @@ def reset(request: HttpRequest) -> HttpResponse:
             "masked_phone": mask_phone(challenge.phone),
             "wait": challenge.seconds_until_resend(clock.now()),
             "resends_left": challenge.resends_left,
+            "sms": code_sms(challenge),
+            # Translated text is trusted like template text; only the phone is data.
+            "sms_text": mark_safe(  # noqa: S308
+                sms_status_text(
+                    code_sms(challenge), conditional_escape(mask_phone(challenge.phone))
+                )
+            ),
         },
         status=status,
     )
+
+
+@never_cache
+@require_GET
+def sms_status(request: HttpRequest) -> JsonResponse:
+    """What became of the code SMS, for the reset page's script (which polls while queued)."""
+    try:
+        challenge = flow.live_challenge(request.session.get(TOKEN))
+    except ChallengeOver:
+        # The page reloads and the reset view says why (e.g. no gateway took the SMS).
+        return JsonResponse({"state": "over", "pending": False, "reload": True})
+    sms = code_sms(challenge)
+    return JsonResponse(
+        {
+            "state": sms.state,
+            "pending": sms.pending,
+            "failed": sms.failed,
+            "text": sms_status_text(sms, mask_phone(challenge.phone)),
+        }
+    )
+
+
+def sms_status_text(sms: CodeSms, masked_phone: str) -> str:
+    """The first line of the reset page: where the code SMS is."""
+    if sms.pending and sms.retrying:
+        return _(
+            "Chưa gửi được tin nhắn tới số điện thoại '%(phone)s', hệ thống đang thử gửi lại..."
+        ) % {"phone": masked_phone}
+    if sms.pending:
+        return _("Đang gửi mã xác nhận tới số điện thoại '%(phone)s'...") % {"phone": masked_phone}
+    if sms.failed:  # a resend that no gateway took; the code sent before still works
+        return _("Không gửi lại được mã xác nhận. Vui lòng thử lại sau ít phút.")
+    return _("Mã xác nhận đã được gửi tới số điện thoại '%(phone)s'") % {"phone": masked_phone}
 
 
 @never_cache

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import abc
 
+from govid.directory.phones import national_digits
+
 
 class SmsError(Exception):
     """The gateway did not take the message. ``permanent`` errors are not worth a retry."""
@@ -18,9 +20,27 @@ class SmsRefused(SmsError):
 
 
 class SmsGateway(abc.ABC):
+    route_name = ""  # the name it is configured under (GOVID_SMS_GATEWAY), set by get_routes()
+
     @abc.abstractmethod
-    def send(self, to: str, text: str) -> str:
-        """Send ``text`` to ``to`` (E.164); return the provider's message id or raise SmsError."""
+    def send(self, to: str, text: str, *, ref: str = "") -> str:
+        """Send ``text`` to ``to`` (E.164); return the provider's message id or raise SmsError.
+
+        ``ref`` is govid's own reference of the message; gateways that receive delivery
+        reports use it (or the id they return) to match a report to its message.
+        """
 
     def check(self) -> None:  # noqa: B027  (optional: gateways that can be probed override it)
         """Raise if the gateway cannot take messages now (used by /readyz)."""
+
+    def close(self) -> None:  # noqa: B027  (optional: most gateways hold nothing)
+        """Release connections and threads (a no-op for gateways that hold none)."""
+
+
+def scrub(answer: str, to: str, text: str) -> str:
+    """A gateway's answer as it may be logged and stored: without the text (it may hold a code)
+    or the number (some gateways echo both)."""
+    for secret in (text, to.removeprefix("+"), national_digits(to)):
+        if secret:
+            answer = answer.replace(secret, "***")
+    return answer

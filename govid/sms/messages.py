@@ -1,21 +1,17 @@
-"""The texts govid sends, rendered unaccented to fit one GSM-7 segment."""
+"""The texts govid sends: the deployment's templates, rendered unaccented into one GSM-7 SMS."""
 
 from __future__ import annotations
 
+import string
 from datetime import datetime
 
 from django.utils import timezone
 
-from govid.sms.text import fits_one_segment, unaccent
+from govid.sms.conf import sms_settings
+from govid.sms.text import fits_one_segment, gsm7_length, unaccent
 
-CODE_TEXT = (
-    "Ma xac nhan khoi phuc mat khau thu cong vu: {code}. Co hieu luc {minutes} phut. "
-    "Khong cung cap ma nay cho bat ky ai."
-)
-CHANGED_NOTICE_TEXT = (
-    "Mat khau thu cong vu cua ban da duoc thay doi luc {time}. "
-    "Neu khong phai ban thuc hien, hay goi ngay {support}."
-)
+# What the message record keeps in place of a code: the text is stored, the secret is not.
+REDACTED_CODE = "******"
 
 
 class MessageTooLong(ValueError):
@@ -25,14 +21,26 @@ class MessageTooLong(ValueError):
 def render(template: str, **values: object) -> str:
     text = unaccent(template.format(**values))
     if not fits_one_segment(text):
-        raise MessageTooLong(f"{len(text)} characters, not GSM-7 or over 160: {template!r}")
+        length = gsm7_length(text)
+        why = "not GSM-7" if length is None else f"{length} characters, over 160"
+        raise MessageTooLong(f"{why}: {text!r}")
     return text
 
 
+def placeholders(template: str) -> set[str]:
+    """The ``{names}`` a template uses."""
+    return {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name}
+
+
 def code_text(code: str, *, minutes: int) -> str:
-    return render(CODE_TEXT, code=code, minutes=minutes)
+    return render(sms_settings().code_template, code=code, minutes=minutes)
+
+
+def redacted_code_text(*, minutes: int) -> str:
+    """The code SMS as the message record keeps it."""
+    return code_text(REDACTED_CODE, minutes=minutes)
 
 
 def password_changed_text(at: datetime, *, support: str) -> str:
     local = timezone.localtime(at)
-    return render(CHANGED_NOTICE_TEXT, time=f"{local:%H:%M %d/%m/%Y}", support=support)
+    return render(sms_settings().notice_template, time=f"{local:%H:%M %d/%m/%Y}", support=support)

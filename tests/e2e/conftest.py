@@ -73,6 +73,15 @@ class LiveServer:
         )
         return result.stdout
 
+    def wait_for_messages(
+        self, to: str, count: int, *, timeout: float = 10.0
+    ) -> list[dict[str, str]]:
+        """The SMS to ``to`` once there are ``count`` of them (they are sent in the background)."""
+        end = time.monotonic() + timeout
+        while len(found := self.messages(to)) < count and time.monotonic() < end:
+            time.sleep(0.05)
+        return found
+
 
 @contextmanager
 def serve(
@@ -85,6 +94,7 @@ def serve(
         **os.environ,
         "GOVID_VAR_DIR": str(var_dir),
         "PORT": str(port),
+        "GOVID_PUBLIC_URL": f"http://127.0.0.1:{port}",  # where gateways report deliveries
         # The countdown is the seed's, only shorter so the test does not wait a minute.
         "GOVID_RECOVERY_RESEND_AFTER": "3",
         "GOVID_ACCESS_LOG": str(var_dir / "access.log"),

@@ -23,7 +23,10 @@ from govid.recovery.errors import (
     WrongCode,
 )
 from govid.recovery.models import Challenge
-from govid.sms.base import SmsError
+from govid.recovery.sms import code_sms
+from govid.sms.base import SmsError, SmsRefused
+from govid.sms.delivery import deliver_due
+from govid.sms.models import Message
 from tests.conftest import NEW_PASSWORD, PASSWORD
 
 LOGIN = "an.nguyen@soctrang.gov.vn"
@@ -109,15 +112,49 @@ def test_at_most_five_codes_per_account_per_24_hours(account, sms, frozen):
     assert len(sms.sent) == 6
 
 
-def test_a_code_the_gateway_refused_does_not_count_against_the_cap(account, sms, frozen):
+def run_retries(times: int = 4) -> None:
+    """Let the clock pass each back-off and run the retries that fall due."""
+    for _ in range(times):
+        clock.advance(timedelta(seconds=30))
+        deliver_due()
+
+
+def test_a_code_no_gateway_took_does_not_count_against_the_cap(account, sms, frozen):
     sms.fail_with = SmsError("gateway down")
     for _ in range(6):
-        with pytest.raises(CodeNotSent):
-            flow.send_code(LOGIN, ip=None)
+        challenge = flow.send_code(LOGIN, ip=None)  # queued: the page follows the SMS
+        assert code_sms(challenge).pending
+        run_retries()
+        assert code_sms(challenge).failed
+        with pytest.raises(ChallengeOver) as over:
+            flow.live_challenge(str(challenge.token))
+        assert over.value.code == "code_not_sent"
+    assert Event.objects.filter(action="recovery_code_not_sent").count() == 6
     sms.fail_with = None
     for _ in range(5):
         flow.send_code(LOGIN, ip=None)
     assert len(sms.sent) == 5
+    with pytest.raises(DailyLimitReached):
+        flow.send_code(LOGIN, ip=None)
+
+
+def test_a_transient_failure_is_retried_and_the_code_still_arrives(account, sms, frozen):
+    sms.fail_with = SmsError("gateway busy")
+    challenge = flow.send_code(LOGIN, ip=None)
+    assert code_sms(challenge).retrying
+    sms.fail_with = None
+    run_retries(1)
+    assert code_sms(challenge).state == "sent"
+    assert len(sms.sent) == 1
+
+
+def test_a_number_the_gateway_refuses_for_good_fails_at_once(account, sms, frozen):
+    sms.fail_with = SmsRefused("invalid number")
+    with pytest.raises(CodeNotSent):
+        flow.send_code(LOGIN, ip=None)
+    (message,) = Message.objects.all()
+    assert message.state == "failed" and message.attempts == 1
+    assert "invalid number" in message.last_error
 
 
 def test_a_locked_account_gets_no_code(locked_account, sms):
@@ -172,7 +209,7 @@ def test_resend_after_expiry_sends_a_new_code(account, sms, frozen):
 def test_a_failed_resend_is_given_back(account, sms, frozen):
     challenge = flow.send_code(LOGIN, ip=None)
     clock.advance(timedelta(seconds=60))
-    sms.fail_with = SmsError("gateway down")
+    sms.fail_with = SmsRefused("gateway refused")
     with pytest.raises(CodeNotSent):
         flow.resend_code(str(challenge.token), ip=None)
     sms.fail_with = None

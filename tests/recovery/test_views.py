@@ -133,14 +133,45 @@ def test_too_early_resend_is_refused_with_the_seconds_left(client, account, sms)
     assert len(sms.sent) == 1
 
 
-def test_a_failed_sms_is_told_clearly(client, account, sms):
-    from govid.sms.base import SmsError
+def test_a_number_refused_for_good_is_told_at_once(client, account, sms):
+    from govid.sms.base import SmsRefused
 
-    sms.fail_with = SmsError("down")
+    sms.fail_with = SmsRefused("invalid number")
     client.post("/quen-mat-khau/", {"email": "an.nguyen"})
     response = client.post("/quen-mat-khau/lay-ma/")
     assert response.status_code == 503
-    assert "Không gửi được tin nhắn chứa mã xác nhận" in body(response)
+    assert "Không gửi được tin nhắn chứa mã xác nhận. Vui lòng thử lại sau ít phút." in body(
+        response
+    )
+
+
+def test_the_reset_page_follows_the_sms_until_no_gateway_takes_it(client, account, sms, frozen):
+    from datetime import timedelta
+
+    from govid import clock
+    from govid.sms.base import SmsError
+    from govid.sms.delivery import deliver_due
+
+    sms.fail_with = SmsError("gateway down")
+    client.post("/quen-mat-khau/", {"email": "an.nguyen"})
+    page = client.post("/quen-mat-khau/lay-ma/", follow=True)
+    html = body(page)
+    assert "hệ thống đang thử gửi lại" in html and "0393XXX121" in html
+    assert 'data-poll="/quen-mat-khau/trang-thai-tin-nhan/"' in html
+    status = client.get("/quen-mat-khau/trang-thai-tin-nhan/").json()
+    assert status["pending"] and not status["failed"]
+    for _ in range(4):  # the back-offs pass, every retry fails
+        clock.advance(timedelta(seconds=30))
+        deliver_due()
+    assert client.get("/quen-mat-khau/trang-thai-tin-nhan/").json()["reload"]
+    page = client.get("/quen-mat-khau/dat-lai/", follow=True)
+    html = body(page)
+    assert "Không gửi được tin nhắn chứa mã xác nhận. Vui lòng thử lại sau ít phút." in html
+    assert "Lấy mã xác nhận" in html  # the user can ask again: the failure did not count
+    sms.fail_with = None
+    again = client.post("/quen-mat-khau/lay-ma/", follow=True)
+    assert "Mã xác nhận đã được gửi tới số điện thoại '0393XXX121'" in body(again)
+    assert len(sms.sent) == 1
 
 
 @pytest.mark.parametrize("language", ["en"])

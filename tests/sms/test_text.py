@@ -43,3 +43,19 @@ def test_the_password_changed_notice_fits_one_segment():
 def test_a_template_too_long_is_refused():
     with pytest.raises(messages.MessageTooLong):
         messages.render("{x}", x="a" * 161)
+
+
+def test_a_deployments_template_is_rendered_unaccented(settings):
+    settings.GOVID_SMS = {
+        "code_template": "Mã khôi phục của Sở TTTT: {code}, hiệu lực {minutes} phút"
+    }
+    assert messages.code_text("123456", minutes=5) == (
+        "Ma khoi phuc cua So TTTT: 123456, hieu luc 5 phut"
+    )
+
+
+@pytest.mark.parametrize("minutes", [1, 5, 30])
+def test_the_record_keeps_the_code_text_with_the_code_redacted(minutes):
+    text = messages.redacted_code_text(minutes=minutes)
+    assert "******" in text and not any(c.isdigit() for c in text.replace(str(minutes), ""))
+    assert fits_one_segment(text)

@@ -14,6 +14,7 @@ class SentMessage:
     to: str
     text: str
     message_id: str
+    ref: str = ""
 
 
 class MemoryGateway(SmsGateway):
@@ -22,10 +23,10 @@ class MemoryGateway(SmsGateway):
         self.fail_with: SmsError | None = None  # set by a test to make the next sends fail
         self._lock = threading.Lock()
 
-    def send(self, to: str, text: str) -> str:
+    def send(self, to: str, text: str, *, ref: str = "") -> str:
         if self.fail_with is not None:
             raise self.fail_with
-        message = SentMessage(to=to, text=text, message_id=uuid.uuid4().hex)
+        message = SentMessage(to=to, text=text, message_id=uuid.uuid4().hex, ref=ref)
         with self._lock:
             self.sent.append(message)
         return message.message_id

@@ -25,8 +25,8 @@ class OutboxGateway(SmsGateway):
         if not (directory.is_dir() and os.access(directory, os.W_OK)):
             raise SmsError(f"outbox directory {directory} is not writable")
 
-    def send(self, to: str, text: str) -> str:
-        message_id = uuid.uuid4().hex
+    def send(self, to: str, text: str, *, ref: str = "") -> str:
+        message_id = ref or uuid.uuid4().hex
         line = json.dumps(
             {"to": to, "text": text, "sent_at": clock.now().isoformat(), "id": message_id},
             ensure_ascii=False,

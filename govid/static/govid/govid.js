@@ -1,4 +1,5 @@
-// govid: the "Gửi lại (N)" countdown. Pages work without this file; it only keeps N live.
+// govid: the "Gửi lại (N)" countdown and the code SMS's state on the reset page.
+// Pages work without this file; it only keeps them live.
 (function () {
   "use strict";
   function start(button) {
@@ -20,7 +21,32 @@
     }
     if (left > 0) { tick(); }
   }
+  // While the code SMS is queued, ask the server every second what became of it.
+  function follow(box) {
+    var url = box.getAttribute("data-poll");
+    var line = box.querySelector(".sms-status-text");
+    var tries = 0;
+    var leaving = false;  // once a form is sent, its answer decides what comes next
+    document.addEventListener("submit", function () { leaving = true; });
+    box.querySelectorAll(".no-script-only").forEach(function (e) { e.hidden = true; });
+    function poll() {
+      if (leaving) { return; }
+      tries += 1;
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (s) {
+          if (leaving) { return; }
+          if (s.reload) { window.location.reload(); return; }
+          if (s.text && line) { line.textContent = s.text; }
+          if (s.failed) { box.classList.remove("info"); box.classList.add("error"); }
+          if (s.pending && tries < 600) { window.setTimeout(poll, 1000); }
+        })
+        .catch(function () { if (tries < 600) { window.setTimeout(poll, 3000); } });
+    }
+    window.setTimeout(poll, 500);
+  }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-countdown]").forEach(start);
+    document.querySelectorAll("[data-poll]").forEach(follow);
   });
 })();

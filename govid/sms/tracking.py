@@ -1,0 +1,115 @@
+"""What became of each message: state changes, delivery reports, and the helpdesk's queries."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import close_old_connections
+
+from govid import clock
+from govid.sms.models import Message
+from govid.sms.signals import message_failed
+
+log = logging.getLogger("govid.sms")
+
+State = Message.State
+ENDED_BADLY = (State.FAILED, State.EXPIRED)
+
+
+def mark_sent(message: Message, *, gateway: str, provider_id: str) -> None:
+    now = clock.now()
+    Message.objects.filter(pk=message.pk, state=State.QUEUED).update(
+        state=State.SENT, gateway=gateway, provider_id=provider_id, sent_at=now, lease_until=None
+    )
+    log.info("sms %s to %s sent through %s", message.ref, message.masked_to, gateway)
+
+
+def mark_ended(message: Message, state: str, reason: str) -> None:
+    """End a queued message as failed or expired, and tell whoever listens."""
+    ended = Message.objects.filter(pk=message.pk, state=State.QUEUED).update(
+        state=state, failed_at=clock.now(), last_error=reason[:500], lease_until=None
+    )
+    if ended:
+        log.warning("sms %s to %s %s: %s", message.ref, message.masked_to, state, reason)
+        message.refresh_from_db()
+        message_failed.send(sender=Message, message=message)
+
+
+def apply_report(
+    state: str,
+    *,
+    ref: str | None = None,
+    gateway: str = "",
+    provider_id: str = "",
+    detail: str = "",
+    patience: float = 0.0,
+) -> bool:
+    """Apply a delivery report to the message it names (by govid's ref or the provider's id).
+
+    A report can overtake the worker that is still recording the message as sent; it then waits
+    up to ``patience`` seconds for that. Returns whether a message took the report.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        found = _find(ref=ref, gateway=gateway, provider_id=provider_id)
+        if found is not None and found.state != State.QUEUED:
+            return _apply(found, state, detail)
+        if (ref and found is None) or time.monotonic() >= deadline:
+            return False  # a ref names a row that exists from the start: no use waiting
+        time.sleep(0.01)
+
+
+def _find(*, ref: str | None, gateway: str, provider_id: str) -> Message | None:
+    rows = (
+        Message.objects.filter(ref=ref)
+        if ref
+        else Message.objects.filter(gateway=gateway, provider_id=provider_id)
+    )
+    return rows.order_by("-id").first()
+
+
+def _apply(message: Message, state: str, detail: str) -> bool:
+    if message.state != State.SENT or state == State.SENT:
+        return True  # a late or repeated report changes nothing, and is no error
+    now = clock.now()
+    if state == State.DELIVERED:
+        changes: dict[str, object] = {"state": state, "delivered_at": now}
+    else:
+        changes = {"state": state, "failed_at": now, "last_error": detail[:500]}
+    if not Message.objects.filter(pk=message.pk, state=State.SENT).update(**changes):
+        return False
+    log.info("sms %s to %s reported %s", message.ref, message.masked_to, state)
+    if state in ENDED_BADLY:
+        message.refresh_from_db()
+        message_failed.send(sender=Message, message=message)
+    return True
+
+
+def apply_report_in_thread(state: str, **kwargs: object) -> None:
+    """apply_report for threads outside a request (a gateway's reader): own DB connection."""
+    try:
+        if not apply_report(state, patience=5.0, **kwargs):  # type: ignore[arg-type]
+            log.warning("delivery report %s matched no message", state)
+    finally:
+        close_old_connections()
+
+
+def latest_for(source: str, source_ref: str) -> Message | None:
+    """The newest message rendered by ``source`` for ``source_ref`` (e.g. a challenge)."""
+    return Message.objects.filter(source=source, source_ref=source_ref).order_by("-id").first()
+
+
+def others_may_arrive(message: Message) -> bool:
+    """Whether another message of the same source and ref is queued, sent or delivered."""
+    return (
+        Message.objects.filter(source=message.source, source_ref=message.source_ref)
+        .exclude(pk=message.pk)
+        .exclude(state__in=ENDED_BADLY)
+        .exists()
+    )
+
+
+def recent_for_account(login: str, *, limit: int = 10) -> list[Message]:
+    """The account's last messages, newest first (for the helpdesk)."""
+    return list(Message.objects.filter(account=login).order_by("-id")[:limit])
