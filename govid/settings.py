@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "govid.web.context.branding",
+                "govid.backoffice.context.staff_links",
             ],
         },
     },

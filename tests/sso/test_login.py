@@ -151,3 +151,15 @@ def test_the_admin_signs_in_through_the_portal_login(client, account):
     assert client.get("/quan-tri/login/").status_code == 403  # ...which refuses, no loop
     User.objects.filter(login="an.nguyen@soctrang.gov.vn").update(is_staff=True, is_superuser=True)
     assert client.get("/quan-tri/").status_code == 200
+
+
+def test_staff_find_the_back_office_and_the_administration_from_their_account(client, account):
+    from govid.backoffice.staff import grant
+
+    login(client, "an.nguyen", PASSWORD)
+    html = client.get("/tai-khoan/").content.decode()
+    assert "/van-phong/" not in html and "/quan-tri/" not in html
+    grant("an.nguyen@soctrang.gov.vn", role="auditor", units=[], actor="test")
+    User.objects.filter(login="an.nguyen@soctrang.gov.vn").update(is_staff=True)
+    html = client.get("/tai-khoan/").content.decode()
+    assert 'href="/van-phong/"' in html and 'href="/quan-tri/"' in html
