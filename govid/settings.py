@@ -109,7 +109,7 @@ REDIS_URL = env_str("GOVID_REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "govid.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "govid",
         }
@@ -140,7 +140,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "govid.passwords.policy.CommonPasswordValidator"},
 ]
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live with the counters: in Redis when it is there (no database write per login, and
+# every instance sees them), else in the database.
+SESSION_ENGINE = "govid.sso.session_store" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_NAME = "govid_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

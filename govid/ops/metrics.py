@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import (
@@ -21,6 +20,7 @@ from prometheus_client import (
 )
 
 from govid.audit.models import Event
+from govid.audit.signals import event_recorded
 from govid.ops.conf import ops_settings
 from govid.ops.requests import client_ip
 
@@ -39,11 +39,10 @@ LATENCY = Histogram(
 )
 
 
-@receiver(post_save, sender=Event)
-def _count_event(sender: Any, instance: Event, created: bool, **kwargs: Any) -> None:
-    if created:
-        action = instance.action
-        transaction.on_commit(lambda: EVENTS.labels(action=action).inc())
+@receiver(event_recorded)
+def _count_event(sender: Any, event: Event, **kwargs: Any) -> None:
+    action = event.action
+    transaction.on_commit(lambda: EVENTS.labels(action=action).inc())
 
 
 @receiver(user_login_failed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -22,6 +22,16 @@ class UserManager(BaseUserManager["User"]):
     def create_superuser(self, login: str, password: str | None = None, **fields: Any) -> User:
         return self.create_user(login, is_staff=True, is_superuser=True, **fields)
 
+    def by(self, field: str, value: object) -> User | None:
+        """The user whose ``field`` (``login`` or ``id``) is ``value``, read with a fixed
+        statement: every login and every signed-in request does this, and compiling the ORM
+        query cost more than running it."""
+        model_field = cast("models.Field[Any, Any]", self.model._meta.get_field(field))
+        table, column = self.model._meta.db_table, model_field.column
+        sql = f"SELECT * FROM {table} WHERE {column} = %s"  # noqa: S608  (names from the model)
+        params = [model_field.get_prep_value(value)]  # e.g. the session's "12" -> 12
+        return next(iter(self.raw(sql, params)), None)
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """The passwords live in the directory; this row holds what govid itself needs.
@@ -38,6 +48,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     auth_epoch = models.PositiveIntegerField(default=0)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Not kept on the row: the audit log records every login (the administration reads the last
+    # one there), so a login writes nothing here.
+    last_login = None
 
     USERNAME_FIELD = "login"
     EMAIL_FIELD = "login"
