@@ -220,6 +220,10 @@ GOVID_DIRECTORY = {
     if value
 }
 GOVID_OPS = env_block("GOVID_OPS_")
+if GOVID_OPS.get("trusted_proxies"):
+    # nginx terminates TLS and says so in X-Forwarded-Proto (it replaces any such header a
+    # client sends); gunicorn listens on loopback only, so nothing else can send it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 GOVID_LDAP = env_block("GOVID_LDAP_")
 GOVID_BACKOFFICE = env_block("GOVID_BACKOFFICE_")
 GOVID_SMS = {"outbox": str(VAR_DIR / "sms-outbox.jsonl"), **env_block("GOVID_SMS_")}
