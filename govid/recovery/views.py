@@ -29,6 +29,7 @@ from govid.recovery.errors import (
 from govid.recovery.forms import ForgotPasswordForm, ResetPasswordForm
 from govid.recovery.sms import CodeSms, code_sms
 from govid.web.client import client_ip
+from govid.web.pages import render_shared
 
 LOGIN = "recovery.login"
 TOKEN = "recovery.token"  # noqa: S105  (a session key, not a secret)
@@ -59,7 +60,7 @@ def _not_found(request: HttpRequest, form: ForgotPasswordForm | None = None) -> 
 def forgot(request: HttpRequest) -> HttpResponse:
     """Step 2: the official e-mail, then "Tiếp tục"."""
     if request.method == "GET":
-        return render(request, "recovery/forgot.html", {"form": ForgotPasswordForm()})
+        return render_shared(request, "recovery/forgot.html", {"form": ForgotPasswordForm()})
     form = ForgotPasswordForm(request.POST)
     if not form.is_valid():
         return render(request, "recovery/forgot.html", {"form": form}, status=400)
@@ -162,6 +163,7 @@ def reset(request: HttpRequest) -> HttpResponse:
                     request.session.pop(key, None)
                 request.session[DONE] = True
                 return redirect("recovery:done")
+    sms = code_sms(challenge)  # one look at the message serves the page's two uses
     return render(
         request,
         "recovery/reset.html",
@@ -170,12 +172,10 @@ def reset(request: HttpRequest) -> HttpResponse:
             "masked_phone": mask_phone(challenge.phone),
             "wait": challenge.seconds_until_resend(clock.now()),
             "resends_left": challenge.resends_left,
-            "sms": code_sms(challenge),
+            "sms": sms,
             # Translated text is trusted like template text; only the phone is data.
             "sms_text": mark_safe(  # noqa: S308
-                sms_status_text(
-                    code_sms(challenge), conditional_escape(mask_phone(challenge.phone))
-                )
+                sms_status_text(sms, conditional_escape(mask_phone(challenge.phone)))
             ),
         },
         status=status,
@@ -253,7 +253,7 @@ def done(request: HttpRequest) -> HttpResponse:
     """The dialog: "Thành công!", "Thay đổi mật khẩu thành công!", "Đóng"."""
     if not request.session.pop(DONE, False):
         return redirect("sso:login")
-    return render(request, "recovery/done.html")
+    return render_shared(request, "recovery/done.html", {})
 
 
 def refusal_message(code: str) -> str:
