@@ -105,9 +105,60 @@ def _result(full: Run, paced: Run, **extra: Any) -> dict[str, Any]:
     }
 
 
+def add_ldap_people(slapd: Any, count: int) -> str:
+    """``count`` people in a container of the throwaway slapd, all with PASSWORD."""
+    from tests.servers.slapd import ssha
+
+    base = slapd.container("BENCH")
+    conn = slapd.admin()
+    for n in range(count):
+        uid = f"bench{n:07d}"
+        attrs = {
+            "objectClass": [b"inetOrgPerson", b"govidTestAccount"],
+            "uid": [uid.encode()],
+            "cn": [f"Cán bộ {n}".encode()],
+            "sn": [b"Can"],
+            "mail": [account_login(n).encode()],
+            "userPassword": [ssha(PASSWORD).encode()],
+            "mobile": [f"039{n:07d}".encode()],
+        }
+        conn.add_s(f"uid={uid},ou=BENCH,{base}", list(attrs.items()))
+    conn.unbind_s()
+    return base
+
+
+def login_ldap() -> dict[str, Any]:
+    from tests.servers import free_port
+    from tests.servers.slapd import Slapd
+
+    machine = details()
+    with tempfile.TemporaryDirectory(prefix="govid-bench-") as tmp:
+        (Path(tmp) / "slapd").mkdir()
+        slapd = Slapd(Path(tmp) / "slapd", free_port(), free_port())
+        slapd.start()
+        try:
+            base = add_ldap_people(slapd, ACCOUNTS)
+            with production_site(Path(tmp), directory_env=slapd.environment(base)) as site:
+                add_users(ACCOUNTS)
+                serve(site)
+                check_one_login(site)
+                full, paced = measure(site)
+        finally:
+            slapd.stop()
+    cpu = full.summary()["server_cpu_ms_per_op"]
+    print(
+        f"login_ldap: {full.rate:.0f}/s {_ms(full)} (govid CPU {cpu:.1f} ms per login; "
+        f"at 80%: {_ms(paced)})",
+        flush=True,
+    )
+    result = _result(full, paced)
+    write_result("login_ldap", result, machine=machine)
+    return result
+
+
 def main(argv: list[str]) -> None:
-    for name in argv or ["login_sql"]:
-        {"login_sql": login_sql}[name]()
+    for name in argv or ["login_sql", "login_ldap"]:
+        {"login_sql": login_sql, "login_ldap": login_ldap}[name]()
 
 
 if __name__ == "__main__":

@@ -77,6 +77,7 @@ def setup_django(env: dict[str, str]) -> None:
     """Point this process at the site (same variables as its servers) and migrate."""
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "govid.settings"
+    os.environ["GOVID_LOG_LEVEL"] = "WARNING"  # this process only sets up and measures
     import django
     from django.core.management import call_command
 

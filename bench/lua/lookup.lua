@@ -26,7 +26,8 @@ function request()
   if not token then
     return wrk.format("GET", form_path, nil, nil)
   end
-  local n = (id + serial * thread_count) % accounts
+  -- Scattered over all the accounts (7919 is prime, so every account comes in turn).
+  local n = (id * 104729 + serial * 7919) % accounts
   serial = serial + 1
   return wrk.format("POST", form_path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",

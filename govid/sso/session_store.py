@@ -8,14 +8,16 @@ instead of being written empty at once and again with its content.
 
 from __future__ import annotations
 
-from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+import secrets
+
 from django.contrib.sessions.backends.cache import SessionStore as CacheSessionStore
-from django.utils.crypto import get_random_string
 
 
 class SessionStore(CacheSessionStore):
     def _get_new_session_key(self) -> str:
-        return get_random_string(32, VALID_KEY_CHARS)
+        # 128 random bits in 32 of the allowed characters (0-9a-f), drawn at once: Django's
+        # get_random_string draws each character apart, at a tenth of a millisecond a key.
+        return secrets.token_hex(16)
 
     def cycle_key(self) -> None:
         """A new key for the same content (at login), saved with it at the end of the request."""
