@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,7 +165,12 @@ def test_each_request_carries_nginx_request_id_into_govid_logs(proxy):
     assert answer.status_code == 200 and "Đăng nhập" in answer.text
     rid = answer.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", rid) and rid != forged
-    assert rid in (proxy.live.var_dir / "access.log").read_text()
+    # gunicorn writes its access line just after the answer has gone out.
+    log = proxy.live.var_dir / "access.log"
+    deadline = time.monotonic() + 5
+    while rid not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert rid in log.read_text()
 
 
 def _last_event(live: LiveServer) -> tuple[str, str]:
