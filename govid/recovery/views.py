@@ -60,7 +60,7 @@ def _not_found(request: HttpRequest, form: ForgotPasswordForm | None = None) -> 
 def forgot(request: HttpRequest) -> HttpResponse:
     """Step 2: the official e-mail, then "Tiếp tục"."""
     if request.method == "GET":
-        return render_shared(request, "recovery/forgot.html", {"form": ForgotPasswordForm()})
+        return render(request, "recovery/forgot.html", {"form": ForgotPasswordForm()})
     form = ForgotPasswordForm(request.POST)
     if not form.is_valid():
         return render(request, "recovery/forgot.html", {"form": form}, status=400)
@@ -163,7 +163,6 @@ def reset(request: HttpRequest) -> HttpResponse:
                     request.session.pop(key, None)
                 request.session[DONE] = True
                 return redirect("recovery:done")
-    sms = code_sms(challenge)  # one look at the message serves the page's two uses
     return render(
         request,
         "recovery/reset.html",
@@ -172,10 +171,12 @@ def reset(request: HttpRequest) -> HttpResponse:
             "masked_phone": mask_phone(challenge.phone),
             "wait": challenge.seconds_until_resend(clock.now()),
             "resends_left": challenge.resends_left,
-            "sms": sms,
+            "sms": code_sms(challenge),
             # Translated text is trusted like template text; only the phone is data.
             "sms_text": mark_safe(  # noqa: S308
-                sms_status_text(sms, conditional_escape(mask_phone(challenge.phone)))
+                sms_status_text(
+                    code_sms(challenge), conditional_escape(mask_phone(challenge.phone))
+                )
             ),
         },
         status=status,

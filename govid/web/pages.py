@@ -1,9 +1,10 @@
 """Pages that are the same for every visitor, rendered once per process.
 
-The login page and the forgot page, as a new visitor first sees them, differ from one visitor
-to the next only by the CSRF token. Rendering them with Django's templates cost more CPU than
-everything else a login does but the password hash, at 7:30 when the whole province signs in;
-so they are rendered once per language and path, and each answer gets the visitor's own token.
+The login page as a new visitor first sees it (and the recovery's success dialog) differs from
+one visitor to the next only by the CSRF token. Rendering it with Django's templates cost more
+CPU than everything else a login does but the password hash, at 7:30 when the whole province
+signs in; so it is rendered once per language and path, and each answer gets the visitor's own
+token. Only for pages whose context holds nothing of the visitor's own.
 """
 
 from __future__ import annotations
