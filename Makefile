@@ -12,9 +12,12 @@ LDAP_BUILD_DEBS := gcc libc6-dev python3-dev libldap2-dev libsasl2-dev
 # Debian packages govid itself needs: the request letters' fonts (Liberation Serif, Vietnamese).
 RUN_DEBS := fonts-liberation2
 # Debian packages the test suite runs for real: Chromium, PostgreSQL, Redis, OpenLDAP, an IMAP
-# server on LDAP, pdftotext (reads the letters back), Kannel and its test SMSC.
+# server on LDAP, pdftotext (reads the letters back), Kannel and its test SMSC, nginx (the
+# shipped site in front of gunicorn).
 TEST_DEBS := chromium postgresql redis-server slapd ldap-utils openssl dovecot-imapd dovecot-ldap \
-	poppler-utils kannel kannel-extras $(LDAP_BUILD_DEBS)
+	poppler-utils kannel kannel-extras nginx systemd $(LDAP_BUILD_DEBS)
+# The benchmarks' load generator.
+BENCH_DEBS := wrk
 
 .PHONY: run setup test test-deps lint bench messages clean
 
@@ -57,6 +60,7 @@ lint: $(BIN)/.installed-test
 	$(BIN)/mypy govid tests
 
 bench: test-deps setup
+	scripts/apt-install.sh $(BENCH_DEBS)
 	$(BIN)/python -m bench
 
 # After adding UI strings: refresh the English catalogue, then fill its new msgstr entries.

@@ -12,9 +12,7 @@ Loopback only, bounded in count and time. Prints:
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -24,9 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.machine import details, write_result
+
 COUNT = int(os.environ.get("BENCH_SMS_COUNT", "400"))
 TIME_LIMIT = 60.0  # seconds per measurement, whatever COUNT says
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def configure(var_dir: Path) -> None:
@@ -73,7 +72,7 @@ def raw_sendsms(kannel: Any) -> tuple[int, float]:
                 "text": f"Ma xac nhan: {i:06d}",
             }
         )
-        with urllib.request.urlopen(f"{kannel.sendsms_url}?{query}", timeout=10) as r:  # noqa: S310
+        with urllib.request.urlopen(f"{kannel.sendsms_url}?{query}", timeout=10) as r:
             assert r.status == 202
 
     return timed(send)
@@ -167,6 +166,7 @@ def main() -> None:
     from tests.servers.kannel import Kannel
     from tests.servers.smsc import Smsc
 
+    machine = details()
     with tempfile.TemporaryDirectory(prefix="govid-bench-") as tmp:
         root = Path(tmp)
         configure(root / "var")
@@ -207,13 +207,8 @@ def main() -> None:
         finally:
             kannel.stop()
             smsc.stop()
-    RESULTS.mkdir(exist_ok=True)
-    machine = {
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "count": COUNT,
-    }
-    (RESULTS / "sms.json").write_text(
-        json.dumps({"machine": machine, "results": results}, indent=2)
-    )
+    write_result("sms", {"count": COUNT, "results": results}, machine=machine)
+
+
+if __name__ == "__main__":
+    main()

@@ -110,7 +110,7 @@ REDIS_URL = env_str("GOVID_REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "govid.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "govid",
         }
@@ -141,7 +141,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "govid.passwords.policy.CommonPasswordValidator"},
 ]
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live with the counters: in Redis when it is there (no database write per login, and
+# every instance sees them), else in the database.
+SESSION_ENGINE = "govid.sso.session_store" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_NAME = "govid_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -219,6 +221,10 @@ GOVID_DIRECTORY = {
     if value
 }
 GOVID_OPS = env_block("GOVID_OPS_")
+if GOVID_OPS.get("trusted_proxies"):
+    # nginx terminates TLS and says so in X-Forwarded-Proto (it replaces any such header a
+    # client sends); gunicorn listens on loopback only, so nothing else can send it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 GOVID_LDAP = env_block("GOVID_LDAP_")
 GOVID_BACKOFFICE = env_block("GOVID_BACKOFFICE_")
 GOVID_SMS = {"outbox": str(VAR_DIR / "sms-outbox.jsonl"), **env_block("GOVID_SMS_")}

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Field
 
 from govid import clock
 from govid.audit.chain import canonical_data, event_hash
-from govid.audit.models import ChainHead, Event
+from govid.audit.models import GENESIS, ChainHead, Event
+from govid.audit.signals import event_recorded
+
+# Every login writes a row: three short statements written out once, not compiled by the ORM
+# at every call (UPDATE ... RETURNING: SQLite >= 3.35, PostgreSQL).
+_HEAD = ChainHead._meta.db_table
+_EVENTS = Event._meta.db_table
+_COLUMNS = ("seq", "at", "action", "actor", "subject", "ip", "data", "prev_hash", "hash")
+_FIELDS = [cast("Field[Any, Any]", Event._meta.get_field(name)) for name in _COLUMNS]
+_TAKE_NEXT = f"UPDATE {_HEAD} SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"  # noqa: S608
+_NEW_HEAD = f"INSERT INTO {_HEAD} (id, seq, hash) VALUES (1, 0, %s) ON CONFLICT DO NOTHING"  # noqa: S608
+_INSERT = (
+    f"INSERT INTO {_EVENTS} ({', '.join(f.column for f in _FIELDS)}) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(_FIELDS))}) RETURNING id"
+)
+_SET_HASH = f"UPDATE {_HEAD} SET hash = %s WHERE id = 1"  # noqa: S608
 
 
 def record(
@@ -23,24 +39,36 @@ def record(
 
     ``data`` must never carry a code, a password or a full phone number.
     """
-    with transaction.atomic():
-        # The head row is locked until the caller's transaction ends, so two writers cannot
-        # both chain to the same last row (PostgreSQL: row lock; SQLite: the write lock that
-        # BEGIN IMMEDIATE already took).
-        head = ChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = ChainHead.objects.create(pk=1)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Taking the next number locks the head row until the caller's transaction ends, so two
+        # writers cannot both chain to the same last row (PostgreSQL: row lock; SQLite: the
+        # write lock that BEGIN IMMEDIATE already took).
+        seq, prev_hash = _take_next(cursor)
         values = {
-            "seq": head.seq + 1,
+            "seq": seq,
             "at": clock.now(),
             "action": action,
             "actor": actor,
             "subject": subject,
             "ip": Event._meta.get_field("ip").get_prep_value(ip),  # as the column stores it
             "data": canonical_data(data),
-            "prev_hash": head.hash,
+            "prev_hash": prev_hash,
         }
-        digest = event_hash(**values)
-        event = Event.objects.create(**values, hash=digest)
-        ChainHead.objects.filter(pk=1).update(seq=event.seq, hash=digest)
+        values["hash"] = event_hash(**values)
+        params = [f.get_db_prep_save(values[f.name], connection) for f in _FIELDS]
+        cursor.execute(_INSERT, params)
+        pk = cursor.fetchone()[0]
+        cursor.execute(_SET_HASH, [values["hash"]])
+    event = Event(id=pk, **values)
+    event_recorded.send(sender=Event, event=event)
     return event
+
+
+def _take_next(cursor: Any) -> tuple[int, str]:
+    cursor.execute(_TAKE_NEXT)
+    row = cursor.fetchone()
+    if row is None:  # the very first event (or a flushed test database)
+        cursor.execute(_NEW_HEAD, [GENESIS])
+        cursor.execute(_TAKE_NEXT)
+        row = cursor.fetchone()
+    return int(row[0]), str(row[1])

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from govid.audit.models import Event
 
@@ -45,3 +45,9 @@ def find_events(f: EventFilter) -> QuerySet[Event]:
 
 def known_actions() -> list[str]:
     return sorted(set(Event.objects.values_list("action", flat=True).distinct()))
+
+
+def last_time_of(action: str, subject: OuterRef) -> Subquery:
+    """The time of the newest ``action`` event about ``subject``, to annotate a query with."""
+    rows = Event.objects.filter(action=action, subject=subject).order_by("-seq").values("at")
+    return Subquery(rows[:1])

@@ -1,4 +1,9 @@
-"""Prometheus metrics: events by kind, failed logins, request latency."""
+"""Prometheus metrics: logins, recoveries by outcome, audited events, SMS states, latency.
+
+Counters are kept by the web processes (added up across gunicorn's processes through
+PROMETHEUS_MULTIPROC_DIR); SMS states are read from the message records at each scrape, so
+they hold whatever process (a worker, another instance) moved a message.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,11 @@ from typing import Any
 
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
+    REGISTRY,
     CollectorRegistry,
     Counter,
     Histogram,
@@ -21,15 +26,22 @@ from prometheus_client import (
 )
 
 from govid.audit.models import Event
+from govid.audit.signals import event_recorded
+from govid.ops.collectors import SmsStates
 from govid.ops.conf import ops_settings
 from govid.ops.requests import client_ip
+from govid.recovery.signals import step_done
 
 EVENTS = Counter(
     "govid_events_total", "Audited state changes (logins, codes sent, resets, ...)", ["action"]
 )
+LOGINS = Counter("govid_logins_total", "Login attempts by outcome", ["outcome"])
 LOGIN_FAILURES = Counter("govid_login_failures_total", "Logins refused (wrong password, ...)")
-SMS = Counter(
-    "govid_sms_total", "SMS handed to a gateway, by purpose and outcome", ["purpose", "outcome"]
+RECOVERIES = Counter(
+    "govid_recoveries_total",
+    "Recovery steps by outcome: step code (a code sent), resend, reset; outcome ok or the "
+    "refusal (daily_limit, wrong_code, code_expired, too_many_attempts, password_policy, ...)",
+    ["step", "outcome"],
 )
 LATENCY = Histogram(
     "govid_request_duration_seconds",
@@ -37,13 +49,20 @@ LATENCY = Histogram(
     ["view", "method", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+# The audit's name for each login outcome.
+LOGIN_OUTCOMES = {"login": "ok", "login_failed": "wrong_password", "login_refused": "held"}
 
 
-@receiver(post_save, sender=Event)
-def _count_event(sender: Any, instance: Event, created: bool, **kwargs: Any) -> None:
-    if created:
-        action = instance.action
-        transaction.on_commit(lambda: EVENTS.labels(action=action).inc())
+@receiver(event_recorded)
+def _count_event(sender: Any, event: Event, **kwargs: Any) -> None:
+    action = event.action
+
+    def count() -> None:
+        EVENTS.labels(action=action).inc()
+        if action in LOGIN_OUTCOMES:
+            LOGINS.labels(outcome=LOGIN_OUTCOMES[action]).inc()
+
+    transaction.on_commit(count)  # a rolled-back change never happened
 
 
 @receiver(user_login_failed)
@@ -51,8 +70,9 @@ def _count_login_failure(sender: Any, **kwargs: Any) -> None:
     LOGIN_FAILURES.inc()
 
 
-def count_sms(purpose: str, outcome: str) -> None:
-    SMS.labels(purpose=purpose, outcome=outcome).inc()
+@receiver(step_done)
+def _count_recovery_step(sender: Any, step: str, outcome: str, **kwargs: Any) -> None:
+    RECOVERIES.labels(step=step, outcome=outcome).inc()
 
 
 def _allowed(request: HttpRequest) -> bool:
@@ -73,7 +93,9 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         # Several gunicorn processes: add up what each one wrote.
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        data = generate_latest(registry)
     else:
-        data = generate_latest()
+        registry = REGISTRY
+    from_database = CollectorRegistry()
+    from_database.register(SmsStates())
+    data = generate_latest(registry) + generate_latest(from_database)
     return HttpResponse(data, content_type=CONTENT_TYPE_LATEST)

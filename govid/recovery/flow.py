@@ -32,6 +32,7 @@ from govid.recovery.errors import (
     WrongCode,
 )
 from govid.recovery.models import Challenge
+from govid.recovery.signals import reports
 from govid.recovery.sms import CODE_SOURCE, code_sms, minutes_left
 from govid.sms import messages
 from govid.sms.delivery import queue_sms
@@ -53,6 +54,7 @@ def start_recovery(typed: str) -> Lookup:
     return Lookup(login=account.login, masked_phone=mask_phone(account.phone))
 
 
+@reports("code")
 def send_code(login: str, *, ip: str | None) -> Challenge:
     """Step 3: a new challenge, its code SMS queued, within the daily cap.
 
@@ -97,6 +99,7 @@ def live_challenge(token: str | None) -> Challenge:
     return challenge
 
 
+@reports("resend")
 def resend_code(token: str | None, *, ip: str | None) -> Challenge:
     """ "Gửi lại": the same code again, after the wait, a few times; a new one once it expired.
 
@@ -131,6 +134,7 @@ def resend_code(token: str | None, *, ip: str | None) -> Challenge:
     return challenge
 
 
+@reports("reset")
 def reset_password(token: str | None, *, code: str, password: str, ip: str | None) -> Account:
     """Step 4: check the code, check the password, then consume the code and write, at once."""
     challenge = live_challenge(token)

@@ -29,6 +29,7 @@ from govid.recovery.errors import (
 from govid.recovery.forms import ForgotPasswordForm, ResetPasswordForm
 from govid.recovery.sms import CodeSms, code_sms
 from govid.web.client import client_ip
+from govid.web.pages import render_shared
 
 LOGIN = "recovery.login"
 TOKEN = "recovery.token"  # noqa: S105  (a session key, not a secret)
@@ -253,7 +254,7 @@ def done(request: HttpRequest) -> HttpResponse:
     """The dialog: "Thành công!", "Thay đổi mật khẩu thành công!", "Đóng"."""
     if not request.session.pop(DONE, False):
         return redirect("sso:login")
-    return render(request, "recovery/done.html")
+    return render_shared(request, "recovery/done.html", {})
 
 
 def refusal_message(code: str) -> str:

@@ -6,13 +6,14 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from oauth2_provider.admin import ApplicationAdmin
 from oauth2_provider.models import Application
 
 from govid.audit.log import record
+from govid.audit.queries import last_time_of
 from govid.sso import holds
 from govid.sso.clients import describe
 from govid.sso.models import RelyingParty, User
@@ -25,6 +26,18 @@ class UserAdmin(admin.ModelAdmin[User]):
     fields = ["login", "name", "sub", "is_active", "is_staff", "is_superuser", "last_login"]
     readonly_fields = ["login", "sub", "last_login"]
     actions = ["release_hold"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(last_seen=last_time_of("login", OuterRef("login")))
+        )
+
+    @admin.display(description="Đăng nhập lần cuối", ordering="last_seen")
+    def last_login(self, user: User) -> Any:
+        """From the audit log, which records every login."""
+        return getattr(user, "last_seen", None)
 
     @admin.action(description="Gỡ tạm ngừng đăng nhập (do nhập sai mật khẩu nhiều lần)")
     def release_hold(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

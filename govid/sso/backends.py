@@ -31,14 +31,17 @@ class DirectoryBackend:
         account = directory.authenticate(login, password)
         if account is None:
             return None
-        user, created = User.objects.get_or_create(
-            login=account.login, defaults={"name": account.name, "password": make_password(None)}
-        )
-        if not created and user.name != account.name:
+        user = User.objects.by("login", account.login)
+        if user is None:  # the first login: govid's own row, without a usable password
+            user, _ = User.objects.get_or_create(
+                login=account.login,
+                defaults={"name": account.name, "password": make_password(None)},
+            )
+        if user.name != account.name:
             User.objects.filter(pk=user.pk).update(name=account.name)
             user.name = account.name
         return user if user.is_active else None
 
     def get_user(self, user_id: int) -> User | None:
-        user = User.objects.filter(pk=user_id).first()
+        user = User.objects.by("id", user_id)
         return user if user is not None and user.is_active else None

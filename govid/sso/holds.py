@@ -45,11 +45,12 @@ def _keys(kind: str, who: str) -> tuple[str, str, str]:
 def current_hold(login: str, ip: str | None) -> Hold | None:
     """The hold that refuses a login attempt for ``login`` from ``ip`` now, if any."""
     now = clock.now()
-    for kind, who in (("account", login), ("ip", ip)):
-        if who:
-            until = cache.get(_keys(kind, who)[1])
-            if until is not None and until > now.timestamp():
-                return Hold(kind, datetime.fromtimestamp(until, tz=now.tzinfo))
+    wanted = {_keys(kind, who)[1]: kind for kind, who in (("account", login), ("ip", ip)) if who}
+    found = cache.get_many(list(wanted))  # one round trip for both
+    for key, kind in wanted.items():
+        until = found.get(key)
+        if until is not None and until > now.timestamp():
+            return Hold(kind, datetime.fromtimestamp(until, tz=now.tzinfo))
     return None
 
 

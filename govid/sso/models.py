@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+# What a login and a signed-in request read of a user.
+_PER_REQUEST = (
+    "id", "password", "is_superuser", "sub", "login", "name", "is_active", "is_staff", "auth_epoch",
+)  # fmt: skip
 
 
 class UserManager(BaseUserManager["User"]):
@@ -21,6 +26,25 @@ class UserManager(BaseUserManager["User"]):
 
     def create_superuser(self, login: str, password: str | None = None, **fields: Any) -> User:
         return self.create_user(login, is_staff=True, is_superuser=True, **fields)
+
+    def by(self, field: str, value: object) -> User | None:
+        """The user whose ``field`` (``login`` or ``id``) is ``value``, read with a fixed
+        statement: every login and every signed-in request does this, and compiling the ORM
+        query (or a raw() one) cost more than running it. Fields a request does not need
+        (``date_joined``) are loaded if asked for, as with ``only()``."""
+        meta = self.model._meta
+        fields = [cast("models.Field[Any, Any]", meta.get_field(name)) for name in _PER_REQUEST]
+        where = cast("models.Field[Any, Any]", meta.get_field(field))
+        columns = ", ".join(f.column for f in fields)
+        sql = f"SELECT {columns} FROM {meta.db_table} WHERE {where.column} = %s"  # noqa: S608
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [where.get_prep_value(value)])  # the session's "12" -> 12
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        # to_python: what the ORM's converters would give (SQLite keeps a UUID as text).
+        values = [f.to_python(v) for f, v in zip(fields, row, strict=True)]
+        return self.model.from_db(self.db, [f.attname for f in fields], values)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -38,6 +62,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     auth_epoch = models.PositiveIntegerField(default=0)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Not kept on the row: the audit log records every login (the administration reads the last
+    # one there), so a login writes nothing here.
+    last_login = None
 
     USERNAME_FIELD = "login"
     EMAIL_FIELD = "login"

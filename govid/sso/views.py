@@ -30,6 +30,7 @@ from govid.sso.forms import ChangePasswordForm, LoginForm
 from govid.sso.models import User
 from govid.sso.sessions import start_session
 from govid.web.client import client_ip
+from govid.web.pages import render_shared
 
 
 def _next_url(request: HttpRequest) -> str | None:
@@ -51,7 +52,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         if request.user.is_authenticated:
             return redirect(next_url or "sso:account")
-        return render(request, "sso/login.html", {"form": LoginForm(), **context})
+        return render_shared(request, "sso/login.html", {"form": LoginForm(), **context})
     form = LoginForm(request.POST)
     status = 400
     if form.is_valid():

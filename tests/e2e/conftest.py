@@ -88,7 +88,10 @@ def serve(
     var_dir: Path, *, setup: Sequence[Sequence[str]] = (["demo"],), **extra_env: str
 ) -> Iterator[LiveServer]:
     """govid under gunicorn on a free port, set up as `make run` does (migrate, cache table,
-    then ``setup``'s manage.py steps); stopped by its PID."""
+    then ``setup``'s manage.py steps); stopped by its PID.
+
+    On the suite's PostgreSQL and Redis it gets databases of its own; a GOVID_DATABASE_URL or
+    GOVID_REDIS_URL given in ``extra_env`` is used as it is (several instances of one site)."""
     port = free_port()
     env = {
         **os.environ,
@@ -101,12 +104,13 @@ def serve(
         **extra_env,
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    if env.get("GOVID_DATABASE_URL", "").startswith("postgresql://"):
+    suite_database = "GOVID_DATABASE_URL" not in extra_env
+    if suite_database and env.get("GOVID_DATABASE_URL", "").startswith("postgresql://"):
         # The suite's own test database is pytest's; the live server gets a fresh one.
         env["GOVID_DATABASE_URL"] = fresh_database(
             env["GOVID_DATABASE_URL"], f"govid_e2e_{os.getpid()}_{port}"
         )
-    if env.get("GOVID_REDIS_URL"):
+    if "GOVID_REDIS_URL" not in extra_env and env.get("GOVID_REDIS_URL"):
         # Its own Redis database too: the suite empties the cache between its tests.
         env["GOVID_REDIS_URL"] = env["GOVID_REDIS_URL"].rsplit("/", 1)[0] + "/1"
     server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)

@@ -16,6 +16,8 @@ from tests.servers import free_port, stop, wait_for_port
 from tests.servers.base import as_user
 
 USER = "postgres"
+# A test cluster dies with its test run: nothing it writes needs to survive a crash.
+_FAST = ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
 
 
 def _bin(name: str) -> str:
@@ -52,7 +54,9 @@ def fresh_database(url: str, name: str) -> str:
 
 
 @contextmanager
-def postgres() -> Iterator[PostgresServer]:
+def postgres(*, durable: bool = False) -> Iterator[PostgresServer]:
+    """A fresh cluster; ``durable`` keeps PostgreSQL's own defaults (fsync, synchronous commit)
+    as production runs them, otherwise tests trade durability for speed."""
     root = tempfile.mkdtemp(prefix="govid-pg-")
     data, log = os.path.join(root, "data"), os.path.join(root, "postgres.log")
     password = "govid-test-" + os.urandom(6).hex()
@@ -98,13 +102,8 @@ def postgres() -> Iterator[PostgresServer]:
                     "-c",
                     f"unix_socket_directories={root}",
                     "-c",
-                    "fsync=off",
-                    "-c",
-                    "synchronous_commit=off",
-                    "-c",
-                    "full_page_writes=off",
-                    "-c",
                     "max_connections=200",
+                    *([] if durable else _FAST),
                 ],
             ),
             stdout=out,

@@ -1,0 +1,108 @@
+"""forgot_lookup and lookup_1m: the recovery's step 2, the lookup of an account, alone.
+
+forgot_lookup: new visitors POST an account name to the forgot page (with the CSRF token the
+page gave them) and get the redirect to the masked phone, at a fixed concurrency.
+lookup_1m: the same site with 1,000,000 accounts in PostgreSQL; the lookup through HTTP one at
+a time (what one person waits), and the directory's own lookup measured in this process.
+Prints:
+
+    forgot_lookup: N req/s p99 Y ms
+    lookup_1m: p99 X ms (directory alone p99 Y ms)
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.load import run_wrk
+from bench.machine import details, write_result
+from bench.site import Site, account_login, add_sql_accounts, production_site, serve
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
+CONCURRENCY = int(os.environ.get("BENCH_LOOKUP_CONCURRENCY", str(4 * (os.cpu_count() or 1))))
+ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", "2000"))
+MILLION = int(os.environ.get("BENCH_MILLION", "1000000"))
+SAMPLES = 20_000
+SUCCESS = "/quen-mat-khau/so-dien-thoai/"
+
+
+def lookups(site: Site, *, connections: int, seconds: float, accounts: int) -> Any:
+    return run_wrk(
+        "lookup",
+        site.url,
+        connections=connections,
+        seconds=seconds,
+        server_cpu=site.server_cpu,
+        BENCH_ACCOUNTS=accounts,
+        BENCH_PATH="/quen-mat-khau/",
+        BENCH_SUCCESS=SUCCESS,
+    )
+
+
+def directory_lookups(accounts: int) -> dict[str, Any]:
+    """SqlDirectory.find for random accounts, one after another, in this process."""
+    from govid.directory import get_directory
+
+    directory = get_directory()
+    picks = [account_login(random.randrange(accounts)) for _ in range(SAMPLES)]
+    times = []
+    for login in picks:
+        started = time.perf_counter()
+        found = directory.find(login)
+        times.append(1000 * (time.perf_counter() - started))
+        assert found is not None
+    times.sort()
+    return {
+        "samples": SAMPLES,
+        "p50_ms": round(times[SAMPLES // 2], 3),
+        "p99_ms": round(times[int(0.99 * SAMPLES)], 3),
+        "max_ms": round(times[-1], 3),
+    }
+
+
+def main() -> None:
+    machine = details()
+    with (
+        tempfile.TemporaryDirectory(prefix="govid-bench-") as tmp,
+        production_site(Path(tmp)) as site,
+    ):
+        add_sql_accounts(ACCOUNTS)
+        serve(site)
+        lookups(site, connections=CONCURRENCY, seconds=3, accounts=ACCOUNTS)  # warm up
+        full = lookups(site, connections=CONCURRENCY, seconds=SECONDS, accounts=ACCOUNTS)
+        print(f"forgot_lookup: {full.rate:.0f} req/s p99 {full.percentile(99):.1f} ms", flush=True)
+        write_result(
+            "forgot_lookup",
+            {"concurrency": CONCURRENCY, "accounts": ACCOUNTS, **full.summary()},
+            machine=machine,
+        )
+        machine = details()
+        started = time.perf_counter()
+        add_sql_accounts(MILLION)
+        loaded = time.perf_counter() - started
+        one = lookups(site, connections=1, seconds=min(SECONDS, 10), accounts=MILLION)
+        alone = directory_lookups(MILLION)
+    print(
+        f"lookup_1m: p99 {one.percentile(99):.1f} ms "
+        f"(directory alone p99 {alone['p99_ms']:.2f} ms)",
+        flush=True,
+    )
+    write_result(
+        "lookup_1m",
+        {
+            "accounts": MILLION,
+            "load_seconds": round(loaded, 1),
+            "http_one_at_a_time": one.summary(),
+            "directory_alone": alone,
+        },
+        machine=machine,
+    )
+
+
+if __name__ == "__main__":
+    main()

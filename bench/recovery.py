@@ -1,0 +1,280 @@
+"""recovery_flow: the seed's whole recovery per virtual user, production shape.
+
+Each virtual user is one person who forgot the password: the forgot page, the lookup, the page
+with the masked phone, "Lấy mã xác nhận", the reset page, the code read from the outbox (the
+SMS worker writes it there), the code and the new password, the success dialog. Every flow
+uses another account. H, the Argon2id operations of one flow, is counted by running one flow
+inside this process with the hash functions counted; R = flows/s x H / hash_bound. Prints:
+
+    recovery_flow: N/s p99 Y ms hashes H ratio R
+
+The client is a thread per virtual user with http.client (a flow waits for its SMS, which wrk
+cannot express); its CPU time is measured and reported with the rest.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench import hash_bound
+from bench.machine import busy_seconds, details, write_result
+from bench.site import (
+    Site,
+    account_login,
+    account_phone,
+    add_sql_accounts,
+    production_site,
+    serve,
+)
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
+USERS = int(os.environ.get("BENCH_RECOVERY_USERS", "24"))
+ACCOUNTS = int(os.environ.get("BENCH_RECOVERY_ACCOUNTS", "4000"))
+NEW_PASSWORD = "Moi#Matkhau2026"
+_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Outbox:
+    """Follows the outbox file: the latest code sent to each phone."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.codes: dict[str, str] = {}
+        self.changed = threading.Condition()
+        self.stopping = False
+        self.thread = threading.Thread(target=self._follow, daemon=True)
+        self.thread.start()
+
+    def _follow(self) -> None:
+        while not self.path.exists() and not self.stopping:
+            time.sleep(0.01)
+        with open(self.path) as lines:
+            while not self.stopping:
+                line = lines.readline()
+                if not line.endswith("\n"):
+                    time.sleep(0.005)
+                    lines.seek(lines.tell() - len(line))
+                    continue
+                message = json.loads(line)
+                found = re.search(r"\b(\d{6})\b", message["text"])
+                if found:
+                    with self.changed:
+                        self.codes[message["to"]] = found.group(1)
+                        self.changed.notify_all()
+
+    def code_for(self, phone: str, timeout: float = 30.0) -> str:
+        with self.changed:
+            if not self.changed.wait_for(lambda: phone in self.codes, timeout):
+                raise TimeoutError(f"no code for {phone}")
+            return self.codes.pop(phone)
+
+
+@dataclass
+class Person:
+    """One browser: one keep-alive connection, its cookies."""
+
+    port: int
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Any:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            from urllib.parse import urlencode
+
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body, headers=headers)
+        answer = self.conn.getresponse()
+        content = answer.read()
+        for header in answer.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return answer.status, answer.headers.get("Location", ""), content
+
+    def form_token(self, path: str) -> str:
+        status, _, page = self.request("GET", path)
+        found = _TOKEN.search(page)
+        assert status == 200 and found, (path, status)
+        return found.group(1).decode()
+
+
+def one_flow(port: int, outbox: Outbox, n: int) -> tuple[float, float]:
+    """The seed's flow for account n: (seconds in all, seconds waiting for the SMS)."""
+    person = Person(port)
+    started = time.perf_counter()
+    token = person.form_token("/quen-mat-khau/")
+    answer = person.request(
+        "POST", "/quen-mat-khau/", {"csrfmiddlewaretoken": token, "email": f"bench{n:07d}"}
+    )
+    assert answer[:2] == (302, "/quen-mat-khau/so-dien-thoai/"), answer[:2]
+    token = person.form_token("/quen-mat-khau/so-dien-thoai/")
+    answer = person.request("POST", "/quen-mat-khau/lay-ma/", {"csrfmiddlewaretoken": token})
+    assert answer[:2] == (302, "/quen-mat-khau/dat-lai/"), answer[:2]
+    token = person.form_token("/quen-mat-khau/dat-lai/")
+    waiting = time.perf_counter()
+    code = outbox.code_for(account_phone(n))
+    waited = time.perf_counter() - waiting
+    fields = {"code": code, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    answer = person.request(
+        "POST", "/quen-mat-khau/dat-lai/", {"csrfmiddlewaretoken": token, **fields}
+    )
+    assert answer[:2] == (302, "/quen-mat-khau/thanh-cong/"), answer[:2]
+    status, _, page = person.request("GET", "/quen-mat-khau/thanh-cong/")
+    assert status == 200 and "Thay đổi mật khẩu thành công!".encode() in page
+    person.conn.close()
+    return time.perf_counter() - started, waited
+
+
+def run_users(site: Site, outbox: Outbox, first: int, seconds: float) -> dict[str, Any]:
+    """USERS virtual users doing flows for ``seconds``, each on a new account."""
+    port = int(site.env["PORT"])
+    next_account = iter(range(first, ACCOUNTS))
+    lock = threading.Lock()
+    results: list[tuple[float, float]] = []
+    errors: list[str] = []
+    end = time.perf_counter() + seconds
+
+    def user() -> None:
+        while time.perf_counter() < end:
+            with lock:
+                n = next(next_account, None)
+            if n is None:
+                return
+            try:
+                flow = one_flow(port, outbox, n)
+            except (AssertionError, OSError, TimeoutError) as error:
+                errors.append(repr(error))
+                continue
+            with lock:
+                results.append(flow)
+
+    cpu, server, busy = time.process_time(), site.all_cpu(), busy_seconds()
+    started = time.perf_counter()
+    threads = [threading.Thread(target=user) for _ in range(USERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    client_cpu, server_cpu = time.process_time() - cpu, site.all_cpu() - server
+    flows = sorted(total for total, _ in results)
+    serving = sorted(total - waited for total, waited in results)
+
+    def p(values: list[float], q: float) -> float:
+        return 1000 * values[min(len(values) - 1, int(q / 100 * len(values)))] if values else 0.0
+
+    return {
+        "flows": len(results),
+        "errors": len(errors),
+        "first_errors": errors[:3],
+        "seconds": round(elapsed, 3),
+        "per_s": round(len(results) / elapsed, 2),
+        "p50_ms": round(p(flows, 50), 1),
+        "p99_ms": round(p(flows, 99), 1),
+        # The same without the time spent waiting for the SMS worker to pick the code up.
+        "p99_without_sms_wait_ms": round(p(serving, 99), 1),
+        "client_cores": round(client_cpu / elapsed, 3),
+        "server_cores": round(server_cpu / elapsed, 3),
+        "machine_busy_cores": round((busy_seconds() - busy) / elapsed, 3),
+        "accounts_used": first + len(results) + len(errors),
+    }
+
+
+@contextmanager
+def counted_hashes() -> Iterator[list[int]]:
+    """Count every Argon2 hash made and checked in this process while inside (the SQL
+    directory goes through Django's hasher: ``encode`` hashes, ``verify`` checks)."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    count = [0]
+    originals = {name: getattr(Argon2PasswordHasher, name) for name in ("encode", "verify")}
+
+    def counting(original: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            count[0] += 1
+            return original(*args, **kwargs)
+
+        return call
+
+    for name, original in originals.items():
+        setattr(Argon2PasswordHasher, name, counting(original))
+    try:
+        yield count
+    finally:
+        for name, original in originals.items():
+            setattr(Argon2PasswordHasher, name, original)
+
+
+def hashes_per_flow(n: int) -> int:
+    """H: one flow run in this process through Django's test client, its hashes counted."""
+    from django.test import Client, override_settings
+
+    from govid.sms.gateways.memory import MemoryGateway
+
+    tasks = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(GOVID_SMS={"gateway": "memory"}, TASKS=tasks), counted_hashes() as count:
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.post("/quen-mat-khau/", {"email": account_login(n)})
+        client.post("/quen-mat-khau/lay-ma/")
+        from govid.sms import get_gateway
+
+        gateway = get_gateway()
+        assert isinstance(gateway, MemoryGateway)
+        code = re.search(r"\d{6}", gateway.sent[-1].text)
+        assert code
+        answer = client.post(
+            "/quen-mat-khau/dat-lai/",
+            {"code": code.group(0), "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
+        assert answer.status_code == 302 and answer["Location"].endswith("/thanh-cong/")
+    return count[0]
+
+
+def main() -> dict[str, Any]:
+    bound = hash_bound.known_or_measured()
+    machine = details()
+    with (
+        tempfile.TemporaryDirectory(prefix="govid-bench-") as tmp,
+        production_site(Path(tmp)) as site,
+    ):
+        add_sql_accounts(ACCOUNTS)
+        hashes = hashes_per_flow(ACCOUNTS - 1)
+        serve(site)
+        outbox = Outbox(site.outbox)
+        warm = run_users(site, outbox, 0, 3)
+        result = run_users(site, outbox, warm["accounts_used"], SECONDS)
+        outbox.stopping = True
+    ratio = result["per_s"] * hashes / bound
+    print(
+        f"recovery_flow: {result['per_s']:.1f}/s p99 {result['p99_ms']:.0f} ms "
+        f"hashes {hashes} ratio {ratio:.2f}",
+        flush=True,
+    )
+    data = {
+        "users": USERS,
+        "hashes_per_flow": hashes,
+        "hash_bound": bound,
+        "ratio": ratio,
+        **result,
+    }
+    write_result("recovery_flow", data, machine=machine)
+    return data
+
+
+if __name__ == "__main__":
+    main()
