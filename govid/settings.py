@@ -8,7 +8,7 @@ import dj_database_url
 import django_stubs_ext
 
 from govid.conf import read_block
-from govid.env import env_block, env_bool, env_list, env_str, secret_key_from
+from govid.env import env_block, env_bool, env_int, env_list, env_str, secret_key_from
 from govid.sso.conf import SsoSettings, oauth2_provider_settings
 from govid.sso.keys import signing_keys
 
@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "govid.sms",
     "govid.tasks",
     "govid.recovery",
+    "govid.limits",
+    "govid.captcha",
     "govid.sso",
     "govid.backoffice",
     "govid.web",
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "govid.ops.middleware.RequestMiddleware",
+    "govid.web.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -141,16 +144,30 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_NAME = "govid_session"
+SESSION_COOKIE_SECURE = env_bool("GOVID_SECURE_COOKIES", False)
+# Under TLS (GOVID_SECURE_COOKIES=1) the cookies take the "__Host-" prefix: the browser then
+# keeps them Secure, for this host only and path "/" (ASVS 3.4.4). Cookies are also marked
+# Secure on any TLS request (govid.web.headers), and Lax: sent on a relying party's redirect.
+_HOST_PREFIX = "__Host-" if SESSION_COOKIE_SECURE else ""
+SESSION_COOKIE_NAME = f"{_HOST_PREFIX}govid_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("GOVID_SECURE_COOKIES", False)
+CSRF_COOKIE_NAME = f"{_HOST_PREFIX}govid_csrf"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "govid.web.errors.csrf_failure"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HSTS is sent on TLS requests only (Django's rule); X-Forwarded-Proto is believed from the
+# trusted proxies only (govid.web.headers drops it from anyone else).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("GOVID_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GOVID_HSTS_INCLUDE_SUBDOMAINS", False)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -209,6 +226,8 @@ LOGGING = {
 GOVID_BRAND = env_block("GOVID_BRAND_")
 GOVID_SUPPORT = env_block("GOVID_SUPPORT_")
 GOVID_RECOVERY = env_block("GOVID_RECOVERY_")
+GOVID_LIMITS = env_block("GOVID_LIMITS_")
+GOVID_CAPTCHA = env_block("GOVID_CAPTCHA_")
 GOVID_DIRECTORY = {
     key: value
     for key, value in {

@@ -58,6 +58,12 @@ def _empty_cache(settings) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_lookup_floor(settings) -> None:
+    """The forgot page answers in a fixed time (250 ms); tests that measure it set it back."""
+    settings.GOVID_LIMITS = {**settings.GOVID_LIMITS, "lookup_time_ms": 0}
+
+
+@pytest.fixture(autouse=True)
 def sms() -> Iterator[MemoryGateway]:
     """Every test sends through the in-memory gateway unless it configures another, and runs
     each background task at once, in the test's own transaction."""

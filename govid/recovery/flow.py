@@ -18,6 +18,7 @@ from govid.audit.log import record
 from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account, AccountLocked, PasswordRefused
 from govid.directory.phones import mask_phone
+from govid.limits.counting import hit
 from govid.passwords.change import apply_new_password, policy_errors
 from govid.recovery import codes
 from govid.recovery.conf import recovery_settings
@@ -63,8 +64,11 @@ def send_code(login: str, *, ip: str | None) -> Challenge:
     assert account.phone is not None  # noqa: S101
     conf = recovery_settings()
     now = clock.now()
+    if _codes_today(account.login, now) >= conf.daily_codes:
+        raise DailyLimitReached()
+    hit("code", account=account.login, phone=account.phone)
     with transaction.atomic():
-        if _codes_today(account.login, now) >= conf.daily_codes:
+        if _codes_today(account.login, now) >= conf.daily_codes:  # a request a moment earlier
             raise DailyLimitReached()
         challenge = Challenge.objects.create(
             login=account.login,
@@ -114,6 +118,7 @@ def resend_code(token: str | None, *, ip: str | None) -> Challenge:
     wait = challenge.seconds_until_resend(now)
     if wait > 0:
         raise ResendTooEarly(wait)
+    hit("code", account=challenge.login, phone=challenge.phone)
     claimed = Challenge.objects.filter(
         pk=challenge.pk,
         resends=challenge.resends,
@@ -138,6 +143,9 @@ def reset_password(token: str | None, *, code: str, password: str, ip: str | Non
     if account is None or account.locked or account.key != challenge.account_key:
         raise NotRecoverable()
     cheap_errors = policy_errors(account, password, check_current=False)
+    # The guessing budget spans every challenge of the account and of the phone, and is spent
+    # before the code is compared: many parallel challenges do not multiply the guesses.
+    hit("check", account=challenge.login, phone=challenge.phone)
     if not codes.code_matches(challenge.seed, code):
         _count_wrong_code(challenge, ip, cheap_errors)
     if cheap_errors:

@@ -14,7 +14,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govid import clock
+from govid.captcha import pow as captcha
+from govid.directory import canonical_login
 from govid.directory.phones import mask_phone
+from govid.limits.guard import answer_in_constant_time, guard
 from govid.recovery import flow
 from govid.recovery.errors import (
     ChallengeOver,
@@ -49,18 +52,24 @@ def _over_message(code: str) -> str:
 def _not_found(request: HttpRequest, form: ForgotPasswordForm | None = None) -> HttpResponse:
     for key in (LOGIN, TOKEN):
         request.session.pop(key, None)
-    return render(
-        request, "recovery/forgot.html", {"form": form or ForgotPasswordForm(), "not_found": True}
-    )
+    form = form or ForgotPasswordForm(captcha=captcha.wanted(request))
+    return render(request, "recovery/forgot.html", {"form": form, "not_found": True})
+
+
+def _typed_login(request: HttpRequest) -> str | None:
+    return canonical_login(request.POST.get("email", ""))
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@answer_in_constant_time
+@guard("lookup", account=_typed_login)
 def forgot(request: HttpRequest) -> HttpResponse:
     """Step 2: the official e-mail, then "Tiếp tục"."""
     if request.method == "GET":
-        return render(request, "recovery/forgot.html", {"form": ForgotPasswordForm()})
-    form = ForgotPasswordForm(request.POST)
+        form = ForgotPasswordForm(captcha=captcha.wanted(request))
+        return render(request, "recovery/forgot.html", {"form": form})
+    form = ForgotPasswordForm(request.POST, captcha=captcha.wanted(request))
     if not form.is_valid():
         return render(request, "recovery/forgot.html", {"form": form}, status=400)
     try:
@@ -89,6 +98,7 @@ def phone(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
+@guard("code")
 def get_code(request: HttpRequest) -> HttpResponse:
     """Step 3: send the 6-digit code (or go back to the live one of this session)."""
     login = request.session.get(LOGIN)
@@ -120,6 +130,7 @@ def get_code(request: HttpRequest) -> HttpResponse:
 @never_cache
 @sensitive_post_parameters("password1", "password2", "code")
 @require_http_methods(["GET", "POST"])
+@guard("check")
 def reset(request: HttpRequest) -> HttpResponse:
     """Step 4: the code, the new password twice, "Khôi phục mật khẩu"."""
     try:
@@ -217,6 +228,7 @@ def sms_status_text(sms: CodeSms, masked_phone: str) -> str:
 
 @never_cache
 @require_POST
+@guard("code")
 def resend(request: HttpRequest) -> HttpResponse:
     """ "Gửi lại": the same code again once the countdown reaches zero (enforced here too)."""
     try:

@@ -23,6 +23,7 @@ from govid.audit.log import record
 from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account, AccountLocked, PasswordRefused
 from govid.directory.phones import mask_phone
+from govid.limits.guard import guard
 from govid.passwords.change import apply_new_password, policy_errors
 from govid.sso import holds
 from govid.sso.clients import client_name_for
@@ -41,9 +42,14 @@ def _next_url(request: HttpRequest) -> str | None:
     return None
 
 
+def _typed_login(request: HttpRequest) -> str | None:
+    return canonical_login(request.POST.get("username", ""))
+
+
 @never_cache
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
+@guard("login", account=_typed_login)
 def login_page(request: HttpRequest) -> HttpResponse:
     """The seed's step 1: username, password, "Nhớ mật khẩu", "Quên mật khẩu?"."""
     next_url = _next_url(request)
