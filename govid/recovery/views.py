@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,7 +20,7 @@ from govid.captcha import pow as captcha
 from govid.directory import canonical_login
 from govid.directory.phones import mask_phone
 from govid.limits.guard import answer_in_constant_time, guard
-from govid.recovery import flow
+from govid.recovery import flow, privacy
 from govid.recovery.errors import (
     ChallengeOver,
     CodeNotSent,
@@ -30,6 +32,7 @@ from govid.recovery.errors import (
     WrongCode,
 )
 from govid.recovery.forms import ForgotPasswordForm, ResetPasswordForm
+from govid.recovery.models import Challenge
 from govid.recovery.sms import CodeSms, code_sms
 from govid.web.client import client_ip
 
@@ -178,16 +181,9 @@ def reset(request: HttpRequest) -> HttpResponse:
         "recovery/reset.html",
         {
             "form": form,
-            "masked_phone": mask_phone(challenge.phone),
             "wait": challenge.seconds_until_resend(clock.now()),
             "resends_left": challenge.resends_left,
-            "sms": code_sms(challenge),
-            # Translated text is trusted like template text; only the phone is data.
-            "sms_text": mark_safe(  # noqa: S308
-                sms_status_text(
-                    code_sms(challenge), conditional_escape(mask_phone(challenge.phone))
-                )
-            ),
+            **_sms_shown(challenge),
         },
         status=status,
     )
@@ -202,15 +198,26 @@ def sms_status(request: HttpRequest) -> JsonResponse:
     except ChallengeOver:
         # The page reloads and the reset view says why (e.g. no gateway took the SMS).
         return JsonResponse({"state": "over", "pending": False, "reload": True})
-    sms = code_sms(challenge)
+    shown = _sms_shown(challenge)
+    sms = shown["sms"]
     return JsonResponse(
         {
             "state": sms.state,
             "pending": sms.pending,
             "failed": sms.failed,
-            "text": sms_status_text(sms, mask_phone(challenge.phone)),
+            "text": shown["sms_text"],
         }
     )
+
+
+def _sms_shown(challenge: Challenge) -> dict[str, Any]:
+    """The reset page's first line and the SMS state it follows (nothing in privacy mode)."""
+    sms = privacy.shown_sms(challenge, code_sms(challenge))
+    if privacy.privacy_on():
+        return {"sms": sms, "sms_text": privacy.sms_line()}
+    # Translated text is trusted like template text; only the phone is data.
+    text = sms_status_text(sms, conditional_escape(mask_phone(challenge.phone)))
+    return {"sms": sms, "sms_text": mark_safe(text)}  # noqa: S308
 
 
 def sms_status_text(sms: CodeSms, masked_phone: str) -> str:
