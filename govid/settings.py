@@ -228,6 +228,7 @@ GOVID_SUPPORT = env_block("GOVID_SUPPORT_")
 GOVID_RECOVERY = env_block("GOVID_RECOVERY_")
 GOVID_LIMITS = env_block("GOVID_LIMITS_")
 GOVID_CAPTCHA = env_block("GOVID_CAPTCHA_")
+GOVID_PASSWORDS = env_block("GOVID_PASSWORDS_")
 GOVID_DIRECTORY = {
     key: value
     for key, value in {

@@ -183,6 +183,7 @@ def reset(request: HttpRequest) -> HttpResponse:
             "form": form,
             "wait": challenge.seconds_until_resend(clock.now()),
             "resends_left": challenge.resends_left,
+            "login": challenge.login,  # words the strength meter counts as guessable
             **_sms_shown(challenge),
         },
         status=status,
