@@ -24,7 +24,7 @@ def test_it_holds_more_than_a_hundred_thousand_passwords_sorted_and_lowered():
 
 def test_every_entry_is_found_and_neighbours_are_not():
     lines = entries()
-    for line in random.Random(2026).sample(lines, 3000) + [lines[0], lines[-1]]:
+    for line in [*random.Random(2026).sample(lines, 3000), lines[0], lines[-1]]:
         assert blocklist.listed(line)
         assert not blocklist.listed(line + "\x7f")  # sorts after any continuation
 
