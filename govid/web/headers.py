@@ -63,6 +63,8 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        # Also on pages made after XFrameOptionsMiddleware ran (the friendly 405 page).
+        response.headers.setdefault("X-Frame-Options", "DENY")
         if request.is_secure():
             for morsel in response.cookies.values():
                 morsel["secure"] = True

@@ -1,0 +1,45 @@
+"""Every URL govid serves, with sample values in its parameters (for header checks, the crawler)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern, RoutePattern
+
+SAMPLES = {
+    "int": "1",
+    "uuid": "3f2b8a52-9c1e-4c7e-9d0a-7f5e2c1b4a60",
+    "str": "x",
+    "slug": "x",
+    "path": "1",
+}
+
+
+def _concrete(pattern: RoutePattern | RegexPattern | object) -> str:
+    """One path that the pattern matches, with sample values in its parameters."""
+    if isinstance(pattern, RoutePattern):
+        route = str(pattern._route)
+        return re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLES.get(m.group(1) or "str", "x"), route)
+    regex = str(getattr(pattern, "_regex", ""))
+    # Admin's app list: (?P<app_label>auth|sso|...) -> the first choice.
+    regex = re.sub(r"\(\?P<\w+>([^|)]+)[^)]*\)", r"\1", regex)
+    return regex.lstrip("^").rstrip("$").replace(".*", "x").replace("\\", "")
+
+
+def _walk(patterns: list[URLPattern | URLResolver], prefix: str) -> Iterator[tuple[str, str]]:
+    for entry in patterns:
+        here = prefix + _concrete(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, here)
+        else:
+            yield here, entry.name or ""
+
+
+def every_url() -> list[tuple[str, str]]:
+    """(path, URL name) for every route, each path once."""
+    seen: dict[str, str] = {}
+    for path, name in _walk(get_resolver().url_patterns, "/"):
+        seen.setdefault(path, name)
+    return sorted(seen.items())
