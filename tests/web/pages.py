@@ -20,7 +20,7 @@ SAMPLES = {
 def _concrete(pattern: RoutePattern | RegexPattern | object) -> str:
     """One path that the pattern matches, with sample values in its parameters."""
     if isinstance(pattern, RoutePattern):
-        route = str(pattern._route)
+        route = str(pattern)
         return re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLES.get(m.group(1) or "str", "x"), route)
     regex = str(getattr(pattern, "_regex", ""))
     # Admin's app list: (?P<app_label>auth|sso|...) -> the first choice.
