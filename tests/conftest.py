@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import os
+
 import pytest
 from django.test import override_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from govid import clock
 from govid.directory.models import StoredAccount
@@ -19,6 +23,21 @@ from tests.servers.smsc import Smsc
 
 # Real servers as session fixtures: ``slapd`` (OpenLDAP) and ``dovecot`` (IMAP on that LDAP).
 pytest_plugins = ["tests.servers.slapd", "tests.servers.dovecot"]
+
+# Property tests: a short run in `make test`, a long one in `make fuzz` (GOVID_FUZZ=long).
+hypothesis_settings.register_profile(
+    "short",
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "long",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile("long" if os.environ.get("GOVID_FUZZ") == "long" else "short")
 
 PASSWORD = "Cu@Matkhau2025"
 NEW_PASSWORD = "Moi#Matkhau2026"
