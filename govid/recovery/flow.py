@@ -162,18 +162,16 @@ def resend_code(token: str | None, *, ip: str | None) -> Challenge:
 def reset_password(token: str | None, *, code: str, password: str, ip: str | None) -> Account:
     """Step 4: check the code, check the password, then consume the code and write, at once."""
     challenge = live_challenge(token)
+    # The guessing budget spans every challenge of the account and of the phone, and is spent
+    # before anything else: many parallel challenges do not multiply the guesses.
+    hit("check", account=challenge.login, phone=challenge.phone or None)
     account = get_directory().find(challenge.login)
     if challenge.stand_in:  # privacy mode: a wrong code, like any a real challenge refuses
         stand_in = Account(key="", login=challenge.login, name="")
-        errors = policy_errors(stand_in, password, check_current=False)
-        hit("check", account=challenge.login)
-        _count_wrong_code(challenge, ip, errors)
+        _count_wrong_code(challenge, ip, policy_errors(stand_in, password, check_current=False))
     if account is None or account.locked or account.key != challenge.account_key:
         raise NotRecoverable()
     cheap_errors = policy_errors(account, password, check_current=False)
-    # The guessing budget spans every challenge of the account and of the phone, and is spent
-    # before the code is compared: many parallel challenges do not multiply the guesses.
-    hit("check", account=challenge.login, phone=challenge.phone)
     if not codes.code_matches(challenge.seed, code):
         _count_wrong_code(challenge, ip, cheap_errors)
     if cheap_errors:
