@@ -46,7 +46,9 @@ def recover(live, owner: Visitor) -> bool:
     if not sent_to_reset(owner.get_code(VICTIM)):
         return False
     text = live.wait_for_messages(PHONE, before + 1)[-1]["text"]
-    code = re.search(r"\b(\d{6})\b", text).group(1)
+    found = re.search(r"\b(\d{6})\b", text)
+    assert found is not None
+    code = found.group(1)
     done = owner.post("/quen-mat-khau/dat-lai/", {"code": code, "password1": NEW, "password2": NEW})
     return done.headers.get("Location", "").endswith("/thanh-cong/")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 from django.test import Client
 
@@ -29,7 +30,7 @@ def lockout_bound() -> timedelta:
     return max([*windows, timedelta(hours=24), sso_settings().hold_max])
 
 
-def stranger(n: int) -> dict[str, str]:
+def stranger(n: int) -> dict[str, Any]:
     return {"REMOTE_ADDR": f"203.0.{n}.7"}
 
 
@@ -56,7 +57,7 @@ def test_the_owner_is_out_for_a_bounded_time_then_recovers(account, sms, frozen,
     settings.GOVID_CAPTCHA = {"mode": "off"}  # its own tests; here the ceilings alone
     attack()
     owner = Client()
-    home = {"REMOTE_ADDR": "192.0.2.10"}
+    home: dict[str, Any] = {"REMOTE_ADDR": "192.0.2.10"}
     assert owner.post("/quen-mat-khau/", {"email": LOGIN}, **home).status_code == 429
     assert owner.post("/", {"username": LOGIN, "password": PASSWORD}, **home).status_code == 429
 
