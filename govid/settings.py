@@ -198,7 +198,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "govid.ops.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "govid.ops.logging.RequestIdFilter"},
+        "expected_refusals": {"()": "govid.ops.logging.ExpectedRefusalFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "govid.ops.logging.JsonFormatter"},
@@ -207,7 +210,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": env_str("GOVID_LOG_FORMAT", "plain"),
-            "filters": ["request_id"],
+            "filters": ["request_id", "expected_refusals"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("GOVID_LOG_LEVEL", "INFO")},

@@ -145,3 +145,13 @@ def test_steps_out_of_order_go_back_to_the_start(client, account):
     assert client.get("/quen-mat-khau/dat-lai/").headers["Location"] == (
         "/quen-mat-khau/so-dien-thoai/"
     )
+
+
+@pytest.mark.parametrize(
+    "target", ["account", "\ufffd", "//evil.example/", "https://evil.example/"]
+)
+def test_a_next_that_is_not_a_path_here_is_ignored(signed_in, target):
+    """Found by the crawler: a bare word in ?next= was reversed as a view name (a 500)."""
+    response = signed_in.get("/", {"next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/tai-khoan/"
