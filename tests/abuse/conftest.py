@@ -14,7 +14,9 @@ import pytest
 
 from govid.captcha.conf import CaptchaSettings
 from govid.limits.conf import LimitSettings
-from tests.e2e.conftest import LiveServer, serve
+from tests.e2e.conftest import LiveServer, browser, serve
+
+__all__ = ["browser"]  # Debian's Chromium, as in tests/e2e
 
 DEFAULTS = {
     f"GOVID_LIMITS_{f.name.upper()}": str(f.default)
