@@ -34,7 +34,7 @@ class LimitSettings:
     # Login attempts, on top of the login holds (which count failures only).
     login_ip: str = "100/900"
     login_net: str = "300/900"
-    login_account: str = "30/900"
+    login_account: str = "20/900"
     # The lookup answers every account in at least this time (enumeration by timing).
     lookup_time_ms: int = 250
 
