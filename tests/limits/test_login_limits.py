@@ -9,8 +9,10 @@ from django.test import Client
 from govid import clock
 from tests.conftest import PASSWORD
 
+WRONG = "Sai#Matkhau1"
 
-def attempt(ip: str, password: str = "Sai#Matkhau1", who: str = "an.nguyen"):
+
+def attempt(ip: str, password: str = WRONG, who: str = "an.nguyen"):
     return Client().post("/", {"username": who, "password": password}, REMOTE_ADDR=ip)
 
 
