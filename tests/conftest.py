@@ -76,6 +76,17 @@ def _empty_cache(settings) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _vietnamese_first() -> Iterator[None]:
+    """Each test starts in Vietnamese: a request with the English switch leaves its thread in
+    English (the middleware activates the language per request, as Django's does)."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.activate("vi")
+
+
+@pytest.fixture(autouse=True)
 def _no_lookup_floor(settings) -> None:
     """The forgot page answers in a fixed time (250 ms); tests that measure it set it back."""
     settings.GOVID_LIMITS = {**settings.GOVID_LIMITS, "lookup_time_ms": 0}

@@ -23,13 +23,13 @@ def sign_in() -> tuple[Client, str, list[str]]:
 
 def test_a_session_id_carries_well_over_64_bits(account):
     """32 characters of [a-z0-9] from Django's get_random_string (the secrets module):
-    log2(36) * 32 = 165 bits; a thousand of them never repeat."""
+    log2(36) * 32 = 165 bits; none of them repeats."""
     keys = set()
-    for _ in range(30):
+    for _ in range(15):  # the login ceiling allows twenty per account
         _client, key, _pages = sign_in()
         assert re.fullmatch(r"[a-z0-9]{32}", key)
         keys.add(key)
-    assert len(keys) == 30
+    assert len(keys) == 15
 
 
 def test_the_session_id_never_appears_in_a_url_or_a_page(account):
