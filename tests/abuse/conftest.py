@@ -14,9 +14,7 @@ import pytest
 
 from govid.captcha.conf import CaptchaSettings
 from govid.limits.conf import LimitSettings
-from tests.e2e.conftest import LiveServer, browser, serve
-
-__all__ = ["browser"]  # Debian's Chromium, as in tests/e2e
+from tests.e2e.conftest import LiveServer, serve
 
 DEFAULTS = {
     f"GOVID_LIMITS_{f.name.upper()}": str(f.default)

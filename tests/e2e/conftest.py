@@ -160,18 +160,6 @@ def live(live_server_url_env: LiveServer) -> LiveServer:
     return live_server_url_env
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def phone_page(browser, live):
     """A fresh browser profile at 360 px wide, like a civil servant's phone."""
