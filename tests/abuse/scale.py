@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 LONG = os.environ.get("GOVID_FUZZ") == "long"
-GUESSES = 100_000 if LONG else 2_000  # code guesses against one account
-CRAWL = 100_000 if LONG else 4_000  # malformed requests sent by the crawler
-TIMING_SAMPLES = 60 if LONG else 20  # lookups measured per kind of account
+GUESSES = 100_000 if LONG else 1_000  # code guesses against one account
+CRAWL = 100_000 if LONG else 3_000  # malformed requests sent by the crawler
+TIMING_SAMPLES = 60 if LONG else 12  # lookups measured per kind of account
 DEADLINE = 1800.0 if LONG else 240.0  # seconds any one attack may run
 
 
