@@ -72,6 +72,7 @@ def send_code(login: str, *, ip: str | None) -> Challenge:
     Returns as soon as the SMS is queued; the reset page follows its state (``code_sms``). If
     the SMS ends failed, the challenge ends too and does not count against the cap.
     """
+    login = canonical_login(login) or ""  # the session's, already canonical; callers may vary
     try:
         account: Account | None = _recoverable(login)
     except NotRecoverable:
