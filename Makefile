@@ -19,7 +19,7 @@ TEST_DEBS := chromium postgresql redis-server slapd ldap-utils openssl dovecot-i
 # The benchmarks' load generator.
 BENCH_DEBS := wrk
 
-.PHONY: run setup test test-deps lint bench messages clean
+.PHONY: run setup test test-deps lint bench fuzz messages clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	scripts/ensure-venv.sh $(PYTHON) $(VENV)
@@ -62,6 +62,12 @@ lint: $(BIN)/.installed-test
 bench: test-deps setup
 	scripts/apt-install.sh $(BENCH_DEBS)
 	$(BIN)/python -m bench
+
+# The attacker suite's long run, numbers printed: 100,000 code guesses against one account,
+# 100,000 malformed requests to every URL, 2,000 examples per property test.
+fuzz: test-deps setup
+	GOVID_FUZZ=long $(BIN)/pytest -q -s tests/abuse tests/fuzz tests/recovery/test_properties.py \
+		tests/backoffice/test_properties.py
 
 # After adding UI strings: refresh the English catalogue, then fill its new msgstr entries.
 messages: $(BIN)/.installed

@@ -8,7 +8,7 @@ import dj_database_url
 import django_stubs_ext
 
 from govid.conf import read_block
-from govid.env import env_block, env_bool, env_list, env_str, secret_key_from
+from govid.env import env_block, env_bool, env_int, env_list, env_str, secret_key_from
 from govid.sso.conf import SsoSettings, oauth2_provider_settings
 from govid.sso.keys import signing_keys
 
@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "govid.sms",
     "govid.tasks",
     "govid.recovery",
+    "govid.limits",
+    "govid.captcha",
     "govid.sso",
     "govid.backoffice",
     "govid.web",
@@ -47,11 +49,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "govid.ops.middleware.RequestMiddleware",
+    "govid.web.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "govid.web.middleware.LanguageMiddleware",
     "govid.web.middleware.FriendlyErrorsMiddleware",
+    "govid.web.middleware.NulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -144,16 +148,30 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sessions live with the counters: in Redis when it is there (no database write per login, and
 # every instance sees them), else in the database.
 SESSION_ENGINE = "govid.sso.session_store" if REDIS_URL else "django.contrib.sessions.backends.db"
-SESSION_COOKIE_NAME = "govid_session"
+SESSION_COOKIE_SECURE = env_bool("GOVID_SECURE_COOKIES", False)
+# Under TLS (GOVID_SECURE_COOKIES=1) the cookies take the "__Host-" prefix: the browser then
+# keeps them Secure, for this host only and path "/" (ASVS 3.4.4). Cookies are also marked
+# Secure on any TLS request (govid.web.headers), and Lax: sent on a relying party's redirect.
+_HOST_PREFIX = "__Host-" if SESSION_COOKIE_SECURE else ""
+SESSION_COOKIE_NAME = f"{_HOST_PREFIX}govid_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("GOVID_SECURE_COOKIES", False)
+CSRF_COOKIE_NAME = f"{_HOST_PREFIX}govid_csrf"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "govid.web.errors.csrf_failure"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HSTS is sent on TLS requests only (Django's rule); X-Forwarded-Proto is believed from the
+# trusted proxies only (govid.web.headers drops it from anyone else).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("GOVID_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GOVID_HSTS_INCLUDE_SUBDOMAINS", False)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -184,7 +202,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "govid.ops.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "govid.ops.logging.RequestIdFilter"},
+        "expected_refusals": {"()": "govid.ops.logging.ExpectedRefusalFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "govid.ops.logging.JsonFormatter"},
@@ -193,7 +214,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": env_str("GOVID_LOG_FORMAT", "plain"),
-            "filters": ["request_id"],
+            "filters": ["request_id", "expected_refusals"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("GOVID_LOG_LEVEL", "INFO")},
@@ -212,6 +233,9 @@ LOGGING = {
 GOVID_BRAND = env_block("GOVID_BRAND_")
 GOVID_SUPPORT = env_block("GOVID_SUPPORT_")
 GOVID_RECOVERY = env_block("GOVID_RECOVERY_")
+GOVID_LIMITS = env_block("GOVID_LIMITS_")
+GOVID_CAPTCHA = env_block("GOVID_CAPTCHA_")
+GOVID_PASSWORDS = env_block("GOVID_PASSWORDS_")
 GOVID_DIRECTORY = {
     key: value
     for key, value in {
@@ -221,10 +245,6 @@ GOVID_DIRECTORY = {
     if value
 }
 GOVID_OPS = env_block("GOVID_OPS_")
-if GOVID_OPS.get("trusted_proxies"):
-    # nginx terminates TLS and says so in X-Forwarded-Proto (it replaces any such header a
-    # client sends); gunicorn listens on loopback only, so nothing else can send it.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 GOVID_LDAP = env_block("GOVID_LDAP_")
 GOVID_BACKOFFICE = env_block("GOVID_BACKOFFICE_")
 GOVID_SMS = {"outbox": str(VAR_DIR / "sms-outbox.jsonl"), **env_block("GOVID_SMS_")}

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from govid import clock
 from govid.directory.models import StoredAccount
@@ -19,6 +23,21 @@ from tests.servers.smsc import Smsc
 
 # Real servers as session fixtures: ``slapd`` (OpenLDAP) and ``dovecot`` (IMAP on that LDAP).
 pytest_plugins = ["tests.servers.slapd", "tests.servers.dovecot"]
+
+# Property tests: a short run in `make test`, a long one in `make fuzz` (GOVID_FUZZ=long).
+hypothesis_settings.register_profile(
+    "short",
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "long",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile("long" if os.environ.get("GOVID_FUZZ") == "long" else "short")
 
 PASSWORD = "Cu@Matkhau2025"
 NEW_PASSWORD = "Moi#Matkhau2026"
@@ -58,6 +77,23 @@ def _empty_cache(settings) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _vietnamese_first() -> Iterator[None]:
+    """Each test starts in Vietnamese: a request with the English switch leaves its thread in
+    English (the middleware activates the language per request, as Django's does)."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.activate("vi")
+
+
+@pytest.fixture(autouse=True)
+def _no_lookup_floor(settings) -> None:
+    """The forgot page answers in a fixed time (250 ms); tests that measure it set it back."""
+    settings.GOVID_LIMITS = {**settings.GOVID_LIMITS, "lookup_time_ms": 0}
+
+
+@pytest.fixture(autouse=True)
 def sms() -> Iterator[MemoryGateway]:
     """Every test sends through the in-memory gateway unless it configures another, and runs
     each background task at once, in the test's own transaction."""
@@ -65,6 +101,21 @@ def sms() -> Iterator[MemoryGateway]:
         gateway = get_gateway()
         assert isinstance(gateway, MemoryGateway)
         yield gateway
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium through Playwright, one for the whole run (tests/e2e, tests/abuse)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

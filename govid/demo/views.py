@@ -73,7 +73,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Off to govid's authorization endpoint, with state, nonce and a PKCE challenge."""
     base = _base_url(request)
-    url, pending = rp.begin(base, _callback_url(base))
+    try:
+        url, pending = rp.begin(base, _callback_url(base))
+    except (requests.RequestException, KeyError, ValueError):  # govid's discovery unreachable
+        return _failed(request, _("Không hoàn tất được đăng nhập một lần. Vui lòng thử lại."))
     return _keep(redirect(url), {"pending": asdict(pending)})
 
 

@@ -73,6 +73,11 @@ class Directory(abc.ABC):
         """Replace the password. Raises AccountLocked (checked at the moment of writing),
         PasswordRefused or DirectoryUnavailable; on any error nothing was changed."""
 
+    def password_hash(self, account: Account) -> str | None:
+        """The stored hash of the current password, for govid's password history; None when
+        the directory keeps its own history or gives no hash (LDAP)."""
+        return None
+
     @abc.abstractmethod
     def set_locked(self, account: Account, locked: bool) -> None:
         """Lock or unlock the account."""

@@ -23,3 +23,18 @@ class JsonFormatter(_JsonFormatter):
             "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         )
+
+
+class ExpectedRefusalFilter(logging.Filter):
+    """Keep the line, drop the traceback, for refusals that are answers and not bugs: a 4xx
+    logged by Django (permission denied, bad request), the security refusals (unknown host,
+    body too big). A scanner's garbage then costs one log line, and a real 500 keeps its trace.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        security = record.name.startswith("django.security.")
+        if security or (record.name == "django.request" and status is not None and status < 500):
+            record.exc_info = None
+            record.exc_text = None
+        return True

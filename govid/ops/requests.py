@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.http import HttpRequest
 
-from govid.ops.conf import ops_settings
+from govid.ops.conf import OpsSettings, ops_settings
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -42,6 +42,12 @@ def client_ip(request: HttpRequest) -> str | None:
             except ValueError:
                 return remote  # a malformed hop: fall back to what we know for sure
     return remote
+
+
+def from_trusted_proxy(request: HttpRequest, conf: OpsSettings) -> bool:
+    """Whether the request's peer is one of our own proxies (GOVID_OPS_TRUSTED_PROXIES)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    return bool(remote and conf.trusted_proxies and _in(remote, conf.trusted_proxies))
 
 
 def request_id(request: HttpRequest) -> str:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from govid import clock
 from govid.audit.log import record
 from govid.directory import get_directory
 from govid.directory.base import Account
 from govid.directory.events import password_changed
+from govid.passwords import history
+from govid.passwords.conf import password_settings
 from govid.passwords.policy import check_policy
 from govid.sms import messages
 from govid.sms.delivery import queue_sms
@@ -18,7 +21,8 @@ from govid.web.conf import support_settings
 def policy_errors(account: Account, password: str, *, check_current: bool = True) -> list[str]:
     """What is wrong with ``password`` as the account's new one, in the user's language.
 
-    ``check_current`` costs one Argon2 verify, so callers skip it until the cheap rules pass.
+    ``check_current`` costs Argon2 verifies (the current password, then the previous ones), so
+    callers skip it until the cheap rules pass.
     """
     errors = check_policy(password, account)
     directory = get_directory()
@@ -26,6 +30,16 @@ def policy_errors(account: Account, password: str, *, check_current: bool = True
         return errors
     if directory.verify_password(account, password):
         errors.append(_("Mật khẩu mới phải khác mật khẩu hiện tại."))
+    elif history.reused(account, password):
+        n = password_settings().history
+        errors.append(
+            ngettext(
+                "Mật khẩu mới không được trùng với %(n)d mật khẩu gần nhất.",
+                "Mật khẩu mới không được trùng với %(n)d mật khẩu gần nhất.",
+                n,
+            )
+            % {"n": n}
+        )
     return errors
 
 
@@ -36,6 +50,7 @@ def apply_new_password(
 
     Must run inside the caller's ``transaction.atomic()`` so that a refusal undoes everything.
     """
+    history.remember_current(account)
     get_directory().set_password(account, password)
     password_changed.send(sender=Account, account=account, actor=actor)
     record(action, actor=actor, subject=account.login, ip=ip)

@@ -1,8 +1,9 @@
 """The seed's password rule and its completion, as Django password validators.
 
 Rule shown to users: at least 8 characters with upper case, lower case, special characters and
-digits. Added here: not containing the account name, not a common password. "Not the current
-password" needs the directory and is checked by the recovery and change flows.
+digits (both configurable, GOVID_PASSWORDS_*). Added here: not containing the account name, not
+a common or breached password. "Not the current password" and "not one of the last five"
+need the directory and are checked by ``govid.passwords.change``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,21 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from govid.passwords.blocklist import is_common
+from govid.passwords.conf import password_settings
+
 MAX_LENGTH = 128  # Argon2 takes any length; this bounds the work a single request can ask for.
 
 
 class MinimumLengthValidator:
-    def __init__(self, min_length: int = 8) -> None:
-        self.min_length = min_length
+    """At least GOVID_PASSWORDS_MIN_LENGTH characters (8, the seed's), at most MAX_LENGTH."""
+
+    def __init__(self, min_length: int | None = None) -> None:
+        self.fixed = min_length
+
+    @property
+    def min_length(self) -> int:
+        return self.fixed or password_settings().min_length
 
     def validate(self, password: str, user: Any = None) -> None:
         if len(password) < self.min_length:
@@ -40,6 +50,8 @@ class CharacterClassesValidator:
     """Upper case, lower case, a digit and a special character (anything not a letter or digit)."""
 
     def validate(self, password: str, user: Any = None) -> None:
+        if not password_settings().character_classes:  # GOVID_PASSWORDS_CHARACTER_CLASSES=0
+            return
         missing = []
         if not any(c.isupper() for c in password):
             missing.append(_("chữ hoa"))
@@ -79,13 +91,18 @@ class AccountNameValidator:
         return _("Không chứa tên tài khoản.")
 
 
-class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+class CommonPasswordValidator:
+    """Not among 887,273 common and breached passwords, nor one of them with symbols added."""
+
     def validate(self, password: str, user: Any = None) -> None:
-        if password.lower().strip() in self.passwords:
+        if is_common(password):
             raise ValidationError(
                 _("Mật khẩu này quá phổ biến, vui lòng chọn mật khẩu khác."),
                 code="password_too_common",
             )
+
+    def get_help_text(self) -> str:
+        return _("Không phải mật khẩu phổ biến.")
 
 
 def check_policy(password: str, account: Any) -> list[str]:

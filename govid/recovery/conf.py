@@ -15,6 +15,7 @@ class RecoverySettings:
     resend_after: timedelta = timedelta(seconds=60)  # wait before "Gửi lại"
     max_resends: int = 3  # resends per challenge (the same code each time)
     daily_codes: int = 5  # codes per account per 24 hours
+    privacy: bool = False  # unknown accounts follow the known ones' path (govid.recovery.privacy)
 
 
 def recovery_settings() -> RecoverySettings:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from django.db import transaction
 from django.db.models import F
@@ -18,6 +19,7 @@ from govid.audit.log import record
 from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account, AccountLocked, PasswordRefused
 from govid.directory.phones import mask_phone
+from govid.limits.counting import hit
 from govid.passwords.change import apply_new_password, policy_errors
 from govid.recovery import codes
 from govid.recovery.conf import recovery_settings
@@ -32,6 +34,7 @@ from govid.recovery.errors import (
     WrongCode,
 )
 from govid.recovery.models import Challenge
+from govid.recovery.privacy import privacy_on, stand_in_challenge
 from govid.recovery.signals import reports
 from govid.recovery.sms import CODE_SOURCE, code_sms, minutes_left
 from govid.sms import messages
@@ -41,17 +44,27 @@ from govid.sms.models import Message
 
 @dataclass(frozen=True)
 class Lookup:
-    """What step 2 shows for a recoverable account."""
+    """What step 2 shows: the account, and its masked phone (None in privacy mode)."""
 
     login: str
-    masked_phone: str
+    masked_phone: str | None
 
 
 def start_recovery(typed: str) -> Lookup:
-    """Step 2: the account behind what the user typed, if it can be recovered by SMS."""
-    account = _recoverable(canonical_login(typed))
+    """Step 2: the account behind what the user typed, if it can be recovered by SMS.
+
+    In privacy mode every well-formed address goes on, and no phone is shown.
+    """
+    login = canonical_login(typed)
+    try:
+        account = _recoverable(login)
+    except NotRecoverable:
+        if login and privacy_on():
+            return Lookup(login=login, masked_phone=None)
+        raise
     assert account.phone is not None  # noqa: S101  (_recoverable guarantees it)
-    return Lookup(login=account.login, masked_phone=mask_phone(account.phone))
+    masked = None if privacy_on() else mask_phone(account.phone)
+    return Lookup(login=account.login, masked_phone=masked)
 
 
 @reports("code")
@@ -61,12 +74,26 @@ def send_code(login: str, *, ip: str | None) -> Challenge:
     Returns as soon as the SMS is queued; the reset page follows its state (``code_sms``). If
     the SMS ends failed, the challenge ends too and does not count against the cap.
     """
-    account = _recoverable(login)
-    assert account.phone is not None  # noqa: S101
+    login = canonical_login(login) or ""  # the session's, already canonical; callers may vary
+    try:
+        account: Account | None = _recoverable(login)
+    except NotRecoverable:
+        if not (login and privacy_on()):
+            raise
+        account = None
     conf = recovery_settings()
     now = clock.now()
+    if _codes_today(login, now) >= conf.daily_codes:
+        raise DailyLimitReached()
+    hit("code", account=login, phone=account.phone if account else None)
+    if account is None:
+        with transaction.atomic():
+            if _codes_today(login, now) >= conf.daily_codes:
+                raise DailyLimitReached()
+            return stand_in_challenge(login, now=now, ip=ip)
+    assert account.phone is not None  # noqa: S101
     with transaction.atomic():
-        if _codes_today(account.login, now) >= conf.daily_codes:
+        if _codes_today(account.login, now) >= conf.daily_codes:  # a request a moment earlier
             raise DailyLimitReached()
         challenge = Challenge.objects.create(
             login=account.login,
@@ -117,6 +144,7 @@ def resend_code(token: str | None, *, ip: str | None) -> Challenge:
     wait = challenge.seconds_until_resend(now)
     if wait > 0:
         raise ResendTooEarly(wait)
+    hit("code", account=challenge.login, phone=challenge.phone)
     claimed = Challenge.objects.filter(
         pk=challenge.pk,
         resends=challenge.resends,
@@ -127,7 +155,8 @@ def resend_code(token: str | None, *, ip: str | None) -> Challenge:
         raise ResendTooEarly(challenge.seconds_until_resend(now) or 1)
     with transaction.atomic():
         record("recovery_code_resent", actor=challenge.login, subject=challenge.login, ip=ip)
-        _queue_code(challenge, now)
+        if not challenge.stand_in:
+            _queue_code(challenge, now)
     if code_sms(challenge).failed:  # given back already by the failure's listener
         raise CodeNotSent()
     challenge.refresh_from_db()
@@ -138,7 +167,13 @@ def resend_code(token: str | None, *, ip: str | None) -> Challenge:
 def reset_password(token: str | None, *, code: str, password: str, ip: str | None) -> Account:
     """Step 4: check the code, check the password, then consume the code and write, at once."""
     challenge = live_challenge(token)
+    # The guessing budget spans every challenge of the account and of the phone, and is spent
+    # before anything else: many parallel challenges do not multiply the guesses.
+    hit("check", account=challenge.login, phone=challenge.phone or None)
     account = get_directory().find(challenge.login)
+    if challenge.stand_in:  # privacy mode: a wrong code, like any a real challenge refuses
+        stand_in = Account(key="", login=challenge.login, name="")
+        _count_wrong_code(challenge, ip, policy_errors(stand_in, password, check_current=False))
     if account is None or account.locked or account.key != challenge.account_key:
         raise NotRecoverable()
     cheap_errors = policy_errors(account, password, check_current=False)
@@ -215,7 +250,7 @@ def _queue_code(challenge: Challenge, now: datetime) -> None:
     )
 
 
-def _count_wrong_code(challenge: Challenge, ip: str | None, password_errors: list[str]) -> None:
+def _count_wrong_code(challenge: Challenge, ip: str | None, password_errors: list[str]) -> NoReturn:
     limit = recovery_settings().max_attempts
     Challenge.objects.filter(pk=challenge.pk, end_reason="", attempts__lt=limit).update(
         attempts=F("attempts") + 1

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from govid.captcha.fields import CaptchaField
 from govid.passwords.forms import NewPasswordForm
 from govid.web.fields import TextField
 
@@ -22,6 +25,11 @@ class ForgotPasswordForm(forms.Form):
             }
         ),
     )
+
+    def __init__(self, *args: Any, captcha: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if captcha:  # past the lookups an address may make freely (govid.captcha)
+            self.fields["altcha"] = CaptchaField("forgot")
 
 
 class ResetPasswordForm(NewPasswordForm):

@@ -52,6 +52,11 @@ class Challenge(models.Model):
         return max(0, int(wait.total_seconds() + 0.999))
 
     @property
+    def stand_in(self) -> bool:
+        """Privacy mode's challenge for an account that cannot be recovered (nothing sent)."""
+        return not self.account_key
+
+    @property
     def resends_left(self) -> int:
         return max(0, recovery_settings().max_resends - self.resends)
 

@@ -8,10 +8,11 @@ from typing import ParamSpec, TypeVar
 
 from django.dispatch import Signal
 
+from govid.limits.counting import RateLimited
 from govid.recovery.errors import RecoveryError
 
 # Sent with ``step`` ("code", "resend", "reset") and ``outcome`` ("ok" or the refusal's stable
-# code: daily_limit, wrong_code, code_expired, ...), after the step ran.
+# code: daily_limit, wrong_code, code_expired, ..., or rate_limited), after the step ran.
 step_done = Signal()
 
 P = ParamSpec("P")
@@ -28,6 +29,9 @@ def reports(step: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 result = function(*args, **kwargs)
             except RecoveryError as refusal:
                 step_done.send(sender=RecoveryError, step=step, outcome=refusal.code)
+                raise
+            except RateLimited:
+                step_done.send(sender=RecoveryError, step=step, outcome="rate_limited")
                 raise
             step_done.send(sender=RecoveryError, step=step, outcome="ok")
             return result

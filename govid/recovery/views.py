@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,8 +16,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govid import clock
+from govid.captcha import pow as captcha
+from govid.directory import canonical_login
 from govid.directory.phones import mask_phone
-from govid.recovery import flow
+from govid.limits.guard import answer_in_constant_time, guard
+from govid.recovery import flow, privacy
 from govid.recovery.errors import (
     ChallengeOver,
     CodeNotSent,
@@ -27,6 +32,7 @@ from govid.recovery.errors import (
     WrongCode,
 )
 from govid.recovery.forms import ForgotPasswordForm, ResetPasswordForm
+from govid.recovery.models import Challenge
 from govid.recovery.sms import CodeSms, code_sms
 from govid.web.client import client_ip
 from govid.web.pages import render_shared
@@ -50,18 +56,24 @@ def _over_message(code: str) -> str:
 def _not_found(request: HttpRequest, form: ForgotPasswordForm | None = None) -> HttpResponse:
     for key in (LOGIN, TOKEN):
         request.session.pop(key, None)
-    return render(
-        request, "recovery/forgot.html", {"form": form or ForgotPasswordForm(), "not_found": True}
-    )
+    form = form or ForgotPasswordForm(captcha=captcha.wanted(request))
+    return render(request, "recovery/forgot.html", {"form": form, "not_found": True})
+
+
+def _typed_login(request: HttpRequest) -> str | None:
+    return canonical_login(request.POST.get("email", ""))
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@answer_in_constant_time
+@guard("lookup", account=_typed_login)
 def forgot(request: HttpRequest) -> HttpResponse:
     """Step 2: the official e-mail, then "Tiếp tục"."""
     if request.method == "GET":
-        return render(request, "recovery/forgot.html", {"form": ForgotPasswordForm()})
-    form = ForgotPasswordForm(request.POST)
+        form = ForgotPasswordForm(captcha=captcha.wanted(request))
+        return render(request, "recovery/forgot.html", {"form": form})
+    form = ForgotPasswordForm(request.POST, captcha=captcha.wanted(request))
     if not form.is_valid():
         return render(request, "recovery/forgot.html", {"form": form}, status=400)
     try:
@@ -90,6 +102,7 @@ def phone(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
+@guard("code")
 def get_code(request: HttpRequest) -> HttpResponse:
     """Step 3: send the 6-digit code (or go back to the live one of this session)."""
     login = request.session.get(LOGIN)
@@ -121,6 +134,7 @@ def get_code(request: HttpRequest) -> HttpResponse:
 @never_cache
 @sensitive_post_parameters("password1", "password2", "code")
 @require_http_methods(["GET", "POST"])
+@guard("check")
 def reset(request: HttpRequest) -> HttpResponse:
     """Step 4: the code, the new password twice, "Khôi phục mật khẩu"."""
     try:
@@ -168,16 +182,10 @@ def reset(request: HttpRequest) -> HttpResponse:
         "recovery/reset.html",
         {
             "form": form,
-            "masked_phone": mask_phone(challenge.phone),
             "wait": challenge.seconds_until_resend(clock.now()),
             "resends_left": challenge.resends_left,
-            "sms": code_sms(challenge),
-            # Translated text is trusted like template text; only the phone is data.
-            "sms_text": mark_safe(  # noqa: S308
-                sms_status_text(
-                    code_sms(challenge), conditional_escape(mask_phone(challenge.phone))
-                )
-            ),
+            "login": challenge.login,  # words the strength meter counts as guessable
+            **_sms_shown(challenge),
         },
         status=status,
     )
@@ -192,15 +200,26 @@ def sms_status(request: HttpRequest) -> JsonResponse:
     except ChallengeOver:
         # The page reloads and the reset view says why (e.g. no gateway took the SMS).
         return JsonResponse({"state": "over", "pending": False, "reload": True})
-    sms = code_sms(challenge)
+    shown = _sms_shown(challenge)
+    sms = shown["sms"]
     return JsonResponse(
         {
             "state": sms.state,
             "pending": sms.pending,
             "failed": sms.failed,
-            "text": sms_status_text(sms, mask_phone(challenge.phone)),
+            "text": shown["sms_text"],
         }
     )
+
+
+def _sms_shown(challenge: Challenge) -> dict[str, Any]:
+    """The reset page's first line and the SMS state it follows (nothing in privacy mode)."""
+    sms = privacy.shown_sms(challenge, code_sms(challenge))
+    if privacy.privacy_on():
+        return {"sms": sms, "sms_text": privacy.sms_line()}
+    # Translated text is trusted like template text; only the phone is data.
+    text = sms_status_text(sms, conditional_escape(mask_phone(challenge.phone)))
+    return {"sms": sms, "sms_text": mark_safe(text)}  # noqa: S308
 
 
 def sms_status_text(sms: CodeSms, masked_phone: str) -> str:
@@ -218,6 +237,7 @@ def sms_status_text(sms: CodeSms, masked_phone: str) -> str:
 
 @never_cache
 @require_POST
+@guard("code")
 def resend(request: HttpRequest) -> HttpResponse:
     """ "Gửi lại": the same code again once the countdown reaches zero (enforced here too)."""
     try:

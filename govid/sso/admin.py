@@ -39,6 +39,11 @@ class UserAdmin(admin.ModelAdmin[User]):
         """From the audit log, which records every login."""
         return getattr(user, "last_seen", None)
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A user row is made at the person's first login, from the directory; added by hand it
+        # would have no login (the field is read-only here) and clash with the next one.
+        return False
+
     @admin.action(description="Gỡ tạm ngừng đăng nhập (do nhập sai mật khẩu nhiều lần)")
     def release_hold(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         actor = request.user.get_username()

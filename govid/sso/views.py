@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,6 +24,7 @@ from govid.audit.log import record
 from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account, AccountLocked, PasswordRefused
 from govid.directory.phones import mask_phone
+from govid.limits.guard import guard
 from govid.passwords.change import apply_new_password, policy_errors
 from govid.sso import holds
 from govid.sso.clients import client_name_for
@@ -35,16 +37,27 @@ from govid.web.pages import render_shared
 
 def _next_url(request: HttpRequest) -> str | None:
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A path on this site only: anything else (another host, or a bare word that redirect()
+    # would try to reverse as a view name) is ignored.
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
-        return target
+        return iri_to_uri(target)
     return None
+
+
+def _typed_login(request: HttpRequest) -> str | None:
+    return canonical_login(request.POST.get("username", ""))
 
 
 @never_cache
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
+@guard("login", account=_typed_login)
 def login_page(request: HttpRequest) -> HttpResponse:
     """The seed's step 1: username, password, "Nhớ mật khẩu", "Quên mật khẩu?"."""
     next_url = _next_url(request)

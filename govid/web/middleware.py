@@ -54,3 +54,23 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class NulBytesMiddleware:
+    """A NUL byte in any parameter's name or value is refused with the bad-input page (400).
+
+    No person types one; PostgreSQL cannot store one and raises on any query that carries one,
+    also in the libraries' views that read the request themselves (the OIDC token endpoint).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for params in (request.GET, request.POST if request.method == "POST" else None):
+            if params is not None and any(
+                "\x00" in key or any("\x00" in value for value in params.getlist(key))
+                for key in params
+            ):
+                return errors.bad_request(request)
+        return self.get_response(request)

@@ -334,3 +334,15 @@ def test_no_challenge_and_garbage_tokens_are_refused(account):
         with pytest.raises(ChallengeOver) as over:
             flow.reset_password(token, code="123456", password=NEW_PASSWORD, ip=None)
         assert over.value.code == "no_challenge"
+
+
+def test_a_code_opens_only_its_own_challenge(account, sms, frozen):
+    """ASVS 2.7.3: a code is usable only for the request it was sent for."""
+    first = flow.send_code(LOGIN, ip=None)
+    first_code = last_code(sms)
+    second = flow.send_code(LOGIN, ip=None)
+    if first_code == last_code(sms):  # one chance in a million: both codes alike
+        return
+    with pytest.raises(WrongCode):
+        flow.reset_password(str(second.token), code=first_code, password=NEW_PASSWORD, ip=None)
+    flow.reset_password(str(first.token), code=first_code, password=NEW_PASSWORD, ip=None)

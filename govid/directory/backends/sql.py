@@ -72,6 +72,10 @@ class SqlDirectory(Directory):
             return False
         return check_password(password, encoded, setter=lambda raw: self._rehash(account, raw))
 
+    def password_hash(self, account: Account) -> str | None:
+        stored = StoredAccount.objects.filter(pk=account.key).values_list("password", flat=True)
+        return stored.first()
+
     def set_password(self, account: Account, password: str) -> None:
         # One statement: the lock is checked at the moment of writing, not before.
         changed = StoredAccount.objects.filter(pk=account.key, locked=False).update(

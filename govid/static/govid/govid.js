@@ -1,4 +1,5 @@
-// govid: the "Gửi lại (N)" countdown and the code SMS's state on the reset page.
+// govid: the "Gửi lại (N)" countdown and the code SMS's state on the reset page; a show /
+// hide button on password fields.
 // Pages work without this file; it only keeps them live.
 (function () {
   "use strict";
@@ -45,8 +46,28 @@
     }
     window.setTimeout(poll, 500);
   }
+  // "Hiện" / "Ẩn" next to each password field: check what was typed before sending it.
+  function reveal(input) {
+    var labels = document.body.dataset;
+    if (!labels.showPassword) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "reveal";
+    button.textContent = labels.showPassword;
+    button.setAttribute("aria-controls", input.id);
+    button.setAttribute("aria-pressed", "false");
+    button.addEventListener("click", function () {
+      var shown = input.type === "password";
+      input.type = shown ? "text" : "password";
+      button.textContent = shown ? labels.hidePassword : labels.showPassword;
+      button.setAttribute("aria-pressed", String(shown));
+    });
+    input.insertAdjacentElement("afterend", button);
+    input.parentNode.classList.add("has-reveal");
+  }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-countdown]").forEach(start);
     document.querySelectorAll("[data-poll]").forEach(follow);
+    document.querySelectorAll("input[type=password][id]").forEach(reveal);
   });
 })();

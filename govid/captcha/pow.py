@@ -1,0 +1,83 @@
+"""ALTCHA challenges: made signed and expiring, checked once.
+
+The challenge carries its expiry and purpose in its signed data (checked against
+``clock.now()``), and the derived key's HMAC (ALTCHA's deterministic mode), so that checking a
+solution costs one HMAC instead of the client's work. A solution is accepted once: its
+signature is spent in the shared counter store until the challenge would have expired.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from typing import Any
+
+import altcha
+from django.conf import settings
+from django.http import HttpRequest
+
+from govid import clock
+from govid.captcha.conf import captcha_settings
+from govid.limits.counting import attempts
+from govid.limits.rules import counter_key, network_of
+from govid.limits.store import get_store
+from govid.web.client import client_ip
+
+ALGORITHM = "PBKDF2/SHA-256"
+MAX_PAYLOAD = 4096  # a real payload is under 1 KB
+
+
+def _secret(purpose: str) -> bytes:
+    return hashlib.sha256(f"govid.captcha.{purpose}\0{settings.SECRET_KEY}".encode()).digest()
+
+
+def new_challenge(purpose: str) -> dict[str, Any]:
+    """A challenge for the widget (JSON-ready), valid ``ttl`` from now for ``purpose``."""
+    conf = captcha_settings()
+    span = conf.counter_max - conf.counter_min + 1
+    challenge = altcha.create_challenge(
+        algorithm=ALGORITHM,
+        cost=conf.cost,
+        counter=conf.counter_min + secrets.randbelow(span),
+        data={"for": purpose, "until": int((clock.now() + conf.ttl).timestamp())},
+        hmac_secret=_secret("challenge"),
+        hmac_key_secret=_secret("key"),
+    )
+    return dict(challenge.to_dict())
+
+
+def challenge_json(purpose: str) -> str:
+    return json.dumps(new_challenge(purpose), separators=(",", ":"))
+
+
+def accept(payload: str, purpose: str) -> bool:
+    """Whether ``payload`` solves an unexpired challenge for ``purpose``, for the first time."""
+    if not payload or len(payload) > MAX_PAYLOAD:
+        return False
+    result = altcha.verify_solution(payload, _secret("challenge"), hmac_key_secret=_secret("key"))
+    if not result.verified:
+        return False
+    parsed = altcha.Payload.from_base64(payload)
+    data = parsed.challenge.parameters.data or {}
+    until = data.get("until")
+    now = clock.now().timestamp()
+    if data.get("for") != purpose or not isinstance(until, int) or until <= now:
+        return False
+    key = counter_key("captcha", "used", str(parsed.challenge.signature))
+    return get_store().hit(key, max(1, int(until - now)) + 1, now).n == 1
+
+
+def wanted(request: HttpRequest) -> bool:
+    """Whether the forgot page asks this client for the proof of work now."""
+    conf = captcha_settings()
+    if conf.mode != "auto":
+        return conf.mode == "always"
+    ip = client_ip(request)
+    net = network_of(ip) if ip else None
+    # A POST was counted already (limits.guard runs first): compare what came before it.
+    extra = 1 if request.method == "POST" else 0
+    return (
+        attempts("lookup", "ip", ip) - extra >= conf.after_ip
+        or attempts("lookup", "net", net) - extra >= conf.after_net
+    )
