@@ -58,6 +58,21 @@ class Site:
         return sum(cpu_seconds(children_of(p.pid)) for p in self.processes)
 
 
+# The benchmarks' clients all come from 127.0.0.1 and reuse a few thousand accounts: that one
+# address stands for the whole province, so every ceiling is raised out of reach (the counters
+# are still kept, as in production) and the proof of work never shows.
+CROWD_LIMITS = {
+    **{
+        f"GOVID_LIMITS_{step}_{scope}": "100000000/3600"
+        for step in ("LOOKUP", "CODE", "CHECK", "LOGIN")
+        for scope in ("IP", "NET", "ACCOUNT", "PHONE")
+        if not (step in ("LOOKUP", "LOGIN") and scope == "PHONE")
+    },
+    "GOVID_CAPTCHA_AFTER_IP": "100000000",
+    "GOVID_CAPTCHA_AFTER_NET": "100000000",
+}
+
+
 def environment(var_dir: Path, port: int, **extra: str) -> dict[str, str]:
     env = {
         **os.environ,
@@ -67,6 +82,7 @@ def environment(var_dir: Path, port: int, **extra: str) -> dict[str, str]:
         "GOVID_LOG_FORMAT": "json",
         "GOVID_ACCESS_LOG": str(var_dir / "access.log"),
         "GOVID_SECRET_KEY": "bench-" + "x" * 50,
+        **CROWD_LIMITS,
         **extra,
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)

@@ -10,9 +10,10 @@ bind = os.environ.get("GOVID_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}
 # (GOVID_REDIS_URL) the counters are shared: one process per core.
 _shared = bool(os.environ.get("GOVID_REDIS_URL"))
 workers = int(os.environ.get("GOVID_WORKERS", multiprocessing.cpu_count() if _shared else 1))
-# Argon2 releases the GIL, so threads share the cores; slow phones hold a thread each.
+# Argon2 releases the GIL, so threads share the cores; slow phones hold a thread each, and so
+# does the forgot page's lookup while it waits out its fixed answer time.
 worker_class = "gthread"
-threads = int(os.environ.get("GOVID_THREADS", "8"))
+threads = int(os.environ.get("GOVID_THREADS", "16"))
 timeout = 30
 graceful_timeout = 10
 keepalive = 5

@@ -89,7 +89,7 @@ def _vietnamese_first() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _no_lookup_floor(settings) -> None:
-    """The forgot page answers in a fixed time (250 ms); tests that measure it set it back."""
+    """The forgot page answers in a fixed time (100 ms); tests that measure it set it back."""
     settings.GOVID_LIMITS = {**settings.GOVID_LIMITS, "lookup_time_ms": 0}
 
 

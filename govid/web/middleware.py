@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -61,16 +61,30 @@ class NulBytesMiddleware:
 
     No person types one; PostgreSQL cannot store one and raises on any query that carries one,
     also in the libraries' views that read the request themselves (the OIDC token endpoint).
+    The body is looked at once the view is known: a view that limits its body's size
+    (``body_limited``) checks the size first, then calls ``has_nul_bytes`` itself.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        for params in (request.GET, request.POST if request.method == "POST" else None):
-            if params is not None and any(
-                "\x00" in key or any("\x00" in value for value in params.getlist(key))
-                for key in params
-            ):
-                return errors.bad_request(request)
+        if _nul_in(request.GET):
+            return errors.bad_request(request)
         return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object
+    ) -> HttpResponse | None:
+        if getattr(view, "body_limited", False):
+            return None
+        return errors.bad_request(request) if has_nul_bytes(request) else None
+
+
+def has_nul_bytes(request: HttpRequest) -> bool:
+    """Whether the query string or a POST form field holds a NUL byte (parses the body)."""
+    return _nul_in(request.GET) or (request.method == "POST" and _nul_in(request.POST))
+
+
+def _nul_in(params: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in params.getlist(key)) for key in params)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from govid.backoffice import flow
 from govid.backoffice.errors import RequestRefused
+from govid.backoffice.models import Scan
 from govid.backoffice.pdfcheck import looks_like_pdf
 
 
-def _minimal_pdf() -> bytes:
+def _minimal_pdf(header: bytes = b"%PDF-1.4\n") -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
     ]
-    out = b"%PDF-1.4\n"
+    out = header
     offsets = []
     for n, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -74,3 +76,20 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(world, settings):
     )
     assert response.status_code == 413
     assert "Tệp quá lớn" in response.content.decode()
+
+
+def test_a_nul_byte_in_an_upload_form_is_refused_after_its_size(world):
+    """The size comes first (the test above); a NUL byte in a field is then the bad-input page,
+    while the PDF itself, binary, may hold any byte."""
+    officer = world.staff("officer")
+    request = flow.file_request(officer, unit_code="MYTU-HHN", ip=None)
+    client = world.client("officer")
+    url = f"/van-phong/de-nghi/{request.pk}/ban-quet/"
+    response = client.post(url, {"note\x00": "x", "scan": SimpleUploadedFile("a.pdf", PDF)})
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ" in response.content.decode()
+    assert not Scan.objects.filter(request=request).exists()
+    binary = _minimal_pdf(b"%PDF-1.4\n%\x00\xe2\xe3\xcf\xd3\n")  # binary marker, a NUL in it
+    response = client.post(url, {"scan": SimpleUploadedFile("a.pdf", binary)})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert Scan.objects.filter(request=request).exists()

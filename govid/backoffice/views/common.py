@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from govid.backoffice.access import load_staff
 from govid.backoffice.errors import NotAllowed
 from govid.web import errors
+from govid.web.middleware import has_nul_bytes
 
 StaffView = Callable[..., HttpResponse]
 
@@ -68,8 +69,11 @@ def limit_body(setting: Callable[[], int]) -> Callable[[StaffView], StaffView]:
                     _("Tệp quá lớn"),
                     _("Tệp gửi lên vượt quá dung lượng cho phép. Vui lòng chọn tệp nhỏ hơn."),
                 )
+            if has_nul_bytes(request):  # after the size: this parses the body
+                return errors.bad_request(request)
             return protected(request, *args, **kwargs)
 
+        wrapper.body_limited = True  # type: ignore[attr-defined]  # read by NulBytesMiddleware
         return wrapper
 
     return decorate
