@@ -138,7 +138,7 @@ def login_ldap() -> dict[str, Any]:
         slapd.start()
         try:
             base = add_ldap_people(slapd, ACCOUNTS)
-            with production_site(Path(tmp), directory_env=slapd.environment(base)) as site:
+            with production_site(Path(tmp), extra_env=slapd.environment(base)) as site:
                 add_users(ACCOUNTS)
                 serve(site)
                 check_one_login(site)

@@ -4,9 +4,12 @@ forgot_lookup: new visitors POST an account name to the forgot page (with the CS
 page gave them) and get the redirect to the masked phone, at a fixed concurrency.
 lookup_1m: the same site with 1,000,000 accounts in PostgreSQL; the lookup through HTTP one at
 a time (what one person waits), and the directory's own lookup measured in this process.
-Prints:
+The forgot page answers every lookup after a fixed time (GOVID_LIMITS_LOOKUP_TIME_MS, against
+enumeration by timing): a wait, not work, that caps a process at threads / floor answers per
+second whatever the lookup costs. These lines measure the lookup's own cost, so the site runs
+with that floor off, and say so. Prints:
 
-    forgot_lookup: N req/s p99 Y ms
+    forgot_lookup: N req/s p99 Y ms (answer-time floor off)
     lookup_1m: p99 X ms (directory alone p99 Y ms)
 """
 
@@ -29,6 +32,7 @@ ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", "2000"))
 MILLION = int(os.environ.get("BENCH_MILLION", "1000000"))
 SAMPLES = 20_000
 SUCCESS = "/quen-mat-khau/so-dien-thoai/"
+NO_FLOOR = {"GOVID_LIMITS_LOOKUP_TIME_MS": "0"}
 
 
 def lookups(site: Site, *, connections: int, seconds: float, accounts: int) -> Any:
@@ -69,16 +73,20 @@ def main() -> None:
     machine = details()
     with (
         tempfile.TemporaryDirectory(prefix="govid-bench-") as tmp,
-        production_site(Path(tmp)) as site,
+        production_site(Path(tmp), extra_env=NO_FLOOR) as site,
     ):
         add_sql_accounts(ACCOUNTS)
         serve(site)
         lookups(site, connections=CONCURRENCY, seconds=3, accounts=ACCOUNTS)  # warm up
         full = lookups(site, connections=CONCURRENCY, seconds=SECONDS, accounts=ACCOUNTS)
-        print(f"forgot_lookup: {full.rate:.0f} req/s p99 {full.percentile(99):.1f} ms", flush=True)
+        print(
+            f"forgot_lookup: {full.rate:.0f} req/s p99 {full.percentile(99):.1f} ms "
+            "(answer-time floor off)",
+            flush=True,
+        )
         write_result(
             "forgot_lookup",
-            {"concurrency": CONCURRENCY, "accounts": ACCOUNTS, **full.summary()},
+            {"concurrency": CONCURRENCY, "accounts": ACCOUNTS, **NO_FLOOR, **full.summary()},
             machine=machine,
         )
         machine = details()
@@ -89,7 +97,7 @@ def main() -> None:
         alone = directory_lookups(MILLION)
     print(
         f"lookup_1m: p99 {one.percentile(99):.1f} ms "
-        f"(directory alone p99 {alone['p99_ms']:.2f} ms)",
+        f"(directory alone p99 {alone['p99_ms']:.2f} ms; answer-time floor off)",
         flush=True,
     )
     write_result(

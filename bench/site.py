@@ -178,7 +178,7 @@ def _wait_for_workers(site: Site) -> None:
 
 
 @contextmanager
-def production_site(tmp: Path, *, directory_env: dict[str, str] | None = None) -> Iterator[Site]:
+def production_site(tmp: Path, *, extra_env: dict[str, str] | None = None) -> Iterator[Site]:
     """PostgreSQL + Redis + gunicorn + worker; this process is set up on the same database."""
     with ExitStack() as stack:
         database = stack.enter_context(postgres(durable=True))
@@ -191,7 +191,7 @@ def production_site(tmp: Path, *, directory_env: dict[str, str] | None = None) -
             port,
             GOVID_DATABASE_URL=database.url(),
             GOVID_REDIS_URL=cache.url(),
-            **(directory_env or {}),
+            **(extra_env or {}),
         )
         setup_django(env)
         site = Site(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)

@@ -206,6 +206,22 @@ def test_the_daily_code_limit_counts_codes_from_both_instances(deployment):
     assert deployment.sent_to(phone) == 5
 
 
+def test_the_lookup_ceiling_of_an_account_counts_lookups_on_both_instances(deployment):
+    login, _phone = new_account(deployment.a)
+    instances = [deployment.a, deployment.b]
+    for n in range(10):  # GOVID_LIMITS_LOOKUP_ACCOUNT: 10 an hour, asked on A, B, A, B, ...
+        live = instances[n % 2]
+        browser = Browser(live)
+        page = browser.submit(browser.go(f"{live.url}/quen-mat-khau/"), {"email": login})
+        assert "Lấy mã xác nhận" in page.text, (n, page.status_code)
+    for live in instances:  # the eleventh, on either instance, waits
+        browser = Browser(live)
+        refused = browser.submit(browser.go(f"{live.url}/quen-mat-khau/"), {"email": login})
+        assert refused.status_code == 429
+        assert "Tài khoản này có quá nhiều yêu cầu khôi phục mật khẩu." in refused.text
+        assert 0 < int(refused.headers["Retry-After"]) <= 3600
+
+
 def test_a_session_made_on_one_instance_is_valid_on_the_other(deployment):
     login, _phone = new_account(deployment.a)
     on_a = Browser(deployment.a)
