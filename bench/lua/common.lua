@@ -64,7 +64,7 @@ function urlencode(text)
 end
 
 function csrf_from(headers, body)
-  local cookie = (headers["Set-Cookie"] or ""):match("csrftoken=([^;]+)")
+  local cookie = (headers["Set-Cookie"] or ""):match("govid_csrf=([^;]+)")
   local token = body:match('name="csrfmiddlewaretoken" value="([^"]+)"')
   return cookie, token
 end

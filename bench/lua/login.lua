@@ -32,7 +32,7 @@ function request()
     string.format("bench%07d", n) .. "&password=" .. password
   return wrk.format("POST", "/", {
     ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = "csrftoken=" .. cookie,
+    ["Cookie"] = "govid_csrf=" .. cookie,
   }, body)
 end
 

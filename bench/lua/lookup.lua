@@ -31,7 +31,7 @@ function request()
   serial = serial + 1
   return wrk.format("POST", form_path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = "csrftoken=" .. cookie,
+    ["Cookie"] = "govid_csrf=" .. cookie,
   }, "csrfmiddlewaretoken=" .. token .. "&email=" .. string.format("bench%07d", n))
 end
 
