@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from tests.captcha.solve import challenge_in, solve
 
@@ -28,13 +30,24 @@ def new_ip(v6: bool = False) -> str:
     return f"100.{64 + (n >> 8 & 63)}.{n & 255}.{random.randrange(1, 255)}"
 
 
+def browser_session() -> requests.Session:
+    """A session that, like a browser, sends a request again once when the server had just
+    closed the kept-alive connection it went out on (gunicorn closes idle ones after 5 s)."""
+    session = requests.Session()
+    again = Retry(total=1, connect=1, read=1, status=0, redirect=0, allowed_methods=None)
+    adapter = HTTPAdapter(max_retries=again)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
 @dataclass
 class Visitor:
     """One browser: its cookies, its address (changeable per request)."""
 
     base: str
     ip: str = field(default_factory=new_ip)
-    http: requests.Session = field(default_factory=requests.Session)
+    http: requests.Session = field(default_factory=lambda: browser_session())
 
     def get(self, path: str, *, ip: str | None = None) -> requests.Response:
         headers = {"X-Forwarded-For": ip or self.ip}

@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -74,10 +74,11 @@ def test_anything_else_has_no_network(text):
 
 @pytest.mark.parametrize("trusted", [(), ("127.0.0.1/32",)])
 @given(forwarded=any_text, remote=st.one_of(st.just("127.0.0.1"), st.ip_addresses().map(str)))
-def test_the_client_address_is_an_address(settings, trusted, forwarded, remote):
-    settings.GOVID_OPS = {"trusted_proxies": ",".join(trusted)}
-    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
-    found = client_ip(request)
+def test_the_client_address_is_an_address(trusted, forwarded, remote):
+    # override_settings per example: the settings fixture would stack one override per example.
+    with override_settings(GOVID_OPS={"trusted_proxies": ",".join(trusted)}):
+        request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
+        found = client_ip(request)
     assert found is not None
     ipaddress.ip_address(found)
     if not trusted:
