@@ -34,7 +34,16 @@ def browser_session() -> requests.Session:
     """A session that, like a browser, sends a request again once when the server had just
     closed the kept-alive connection it went out on (gunicorn closes idle ones after 5 s)."""
     session = requests.Session()
-    again = Retry(total=1, connect=1, read=1, status=0, redirect=0, allowed_methods=None)
+    again = Retry(
+        total=1,
+        connect=1,
+        read=1,
+        status=0,
+        redirect=0,
+        allowed_methods=None,  # a POST too, as browsers resend one on such a connection
+        respect_retry_after_header=False,  # a 429 is an answer, not something to wait out
+        raise_on_status=False,
+    )
     adapter = HTTPAdapter(max_retries=again)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
