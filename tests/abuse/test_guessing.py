@@ -63,7 +63,9 @@ def test_code_guesses_over_many_challenges_and_addresses_open_nothing(abuse_live
     assert outcome["opened"] == 0
     assert outcome["other"] == 0
     assert outcome["looked_at"] <= CHECK_BUDGET
-    assert outcome["refused"] >= GUESSES - CHECK_BUDGET - 5 * len(holders)
+    # Every other guess was refused unread: by the budget (429), or, once a challenge had
+    # ended (its lifetime is shorter than the long run), by a redirect to ask again.
+    assert outcome["refused"] + outcome["over"] >= GUESSES - CHECK_BUDGET - 5 * len(holders)
     # The owner's password is the one it was.
     owner = Visitor(abuse_live.url)
     owner.get("/")
