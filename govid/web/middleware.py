@@ -78,12 +78,16 @@ class NulBytesMiddleware:
     ) -> HttpResponse | None:
         if getattr(view, "body_limited", False):
             return None
-        return errors.bad_request(request) if has_nul_bytes(request) else None
+        return errors.bad_request(request) if _nul_in_form(request) else None
 
 
 def has_nul_bytes(request: HttpRequest) -> bool:
     """Whether the query string or a POST form field holds a NUL byte (parses the body)."""
-    return _nul_in(request.GET) or (request.method == "POST" and _nul_in(request.POST))
+    return _nul_in(request.GET) or _nul_in_form(request)
+
+
+def _nul_in_form(request: HttpRequest) -> bool:
+    return request.method == "POST" and _nul_in(request.POST)
 
 
 def _nul_in(params: QueryDict) -> bool:
