@@ -18,8 +18,10 @@ timeout = 30
 graceful_timeout = 10
 keepalive = 5
 accesslog = os.environ.get("GOVID_ACCESS_LOG", "-")
-# The path without its query string: OIDC redirects carry authorization codes and ID tokens there.
-access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s'
+# One line per request: address, method, path (never the query string: OIDC redirects carry
+# codes and tokens there), protocol, status, bytes, time, request id. Written by govid's
+# logger, which does not build gunicorn's dict of every header for each line.
+logger_class = "govid.ops.accesslog.AccessLogger"
 errorlog = "-"
 
 if workers > 1:

@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from govid import clock
 from govid.captcha.conf import captcha_settings
 from govid.limits.counting import attempts
+from govid.limits.guard import counted
 from govid.limits.rules import counter_key, network_of
 from govid.limits.store import get_store
 from govid.web.client import client_ip
@@ -73,11 +74,12 @@ def wanted(request: HttpRequest) -> bool:
     conf = captcha_settings()
     if conf.mode != "auto":
         return conf.mode == "always"
-    ip = client_ip(request)
-    net = network_of(ip) if ip else None
-    # A POST was counted already (limits.guard runs first): compare what came before it.
-    extra = 1 if request.method == "POST" else 0
-    return (
-        attempts("lookup", "ip", ip) - extra >= conf.after_ip
-        or attempts("lookup", "net", net) - extra >= conf.after_net
-    )
+    counts = counted(request, "lookup")
+    if counts is not None:
+        # This POST was counted already (limits.guard runs first): compare what came before it.
+        ip_before, net_before = counts.get("ip", 1) - 1, counts.get("net", 1) - 1
+    else:
+        ip = client_ip(request)
+        net = network_of(ip) if ip else None
+        ip_before, net_before = attempts("lookup", "ip", ip), attempts("lookup", "net", net)
+    return ip_before >= conf.after_ip or net_before >= conf.after_net

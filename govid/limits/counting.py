@@ -44,19 +44,24 @@ def _scopes(ip: str | None, account: str | None, phone: str | None) -> Iterator[
 
 def hit(
     step: str, *, ip: str | None = None, account: str | None = None, phone: str | None = None
-) -> None:
-    """Count one attempt at ``step``; raise RateLimited at the first scope past its ceiling."""
+) -> dict[str, int]:
+    """Count one attempt at ``step`` in every scope that has a rule (one round trip to the
+    store); raise RateLimited at the first scope past its ceiling. The counts, by scope."""
     now = clock.now().timestamp()
-    store = get_store()
+    counted = []
     for scope, who in _scopes(ip, account, phone):
         rule = rule_for(step, scope)
-        if rule is None:
-            continue
-        count = store.hit(counter_key(step, scope, who), rule.window, now)
+        if rule is not None:
+            counted.append((scope, rule, counter_key(step, scope, who)))
+    counts = get_store().hit_each(
+        [(key, rule.window, rule.ceiling) for _s, rule, key in counted], now
+    )
+    for (scope, rule, _key), count in zip(counted, counts, strict=False):
         if count.n > rule.ceiling:
             if count.n == rule.ceiling + 1:  # once per window, not once per refused request
                 _note_limit(step, scope, ip=ip, account=account)
             raise RateLimited(step, scope, count.until)
+    return {scope: count.n for (scope, _rule, _key), count in zip(counted, counts, strict=False)}
 
 
 def give_back(

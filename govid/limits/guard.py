@@ -26,6 +26,13 @@ from govid.web.client import client_ip
 from govid.web.errors import error_page
 
 View = Callable[..., HttpResponse]
+_COUNTS = "_govid_limit_counts"
+
+
+def counted(request: HttpRequest, step: str) -> dict[str, int] | None:
+    """What the guard counted for this request at ``step`` (by scope), if it counted it."""
+    counts: dict[str, dict[str, int]] = getattr(request, _COUNTS, {})
+    return counts.get(step)
 
 
 def guard(
@@ -38,7 +45,9 @@ def guard(
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
                 if request.method == "POST":
-                    hit(step, ip=client_ip(request), account=account(request) if account else None)
+                    who = account(request) if account else None
+                    counts = hit(step, ip=client_ip(request), account=who)
+                    setattr(request, _COUNTS, {**getattr(request, _COUNTS, {}), step: counts})
                 return view(request, *args, **kwargs)
             except RateLimited as limited:
                 return refusal(request, limited)

@@ -27,6 +27,7 @@ from govid.limits.conf import limit_settings
 from govid.limits.models import Counter
 
 PRUNE_ONE_IN = 1000  # expired rows are deleted on about one hit in this many
+NO_CEILING = 2**53  # a count never gets there
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,19 @@ class CounterStore(abc.ABC):
     @abc.abstractmethod
     def hit(self, key: str, window: int, now: float) -> Count:
         """Add one to ``key``'s window (a new one of ``window`` s if none is running)."""
+
+    def hit_each(self, counters: list[tuple[str, int, int]], now: float) -> list[Count]:
+        """Hit each ``(key, window, ceiling)`` in turn, stopping after the first past its ceiling.
+
+        The counters after a refused one are not touched (a refused address spends no
+        account's budget). Stores that can do it in one round trip do.
+        """
+        counts = []
+        for key, window, ceiling in counters:
+            counts.append(self.hit(key, window, now))
+            if counts[-1].n > ceiling:
+                break
+        return counts
 
     @abc.abstractmethod
     def peek(self, key: str, now: float) -> Count | None:
@@ -120,22 +134,30 @@ class DatabaseStore(CounterStore):
         Counter.objects.filter(key=key).delete()
 
 
-# KEYS[1]: the counter; ARGV: now, window. The hash keeps the count and the window's end in
-# govid's clock; the key's own expiry (real time) only collects it once it is over.
-_HIT = """
+# KEYS: the counters, hit in order; ARGV: now, then each counter's window, the window's end as
+# Python wrote it, and ceiling. Each hash keeps the count and the window's end in govid's
+# clock; the key's own expiry (real time) only collects it once it is over. Stops after the
+# first counter past its ceiling. Returns n, end, n, end, ... of the counters it hit.
+_HIT_EACH = """
 local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local ends = tonumber(redis.call('HGET', KEYS[1], 'until'))
-local n
-if (not ends) or ends <= now then
-  ends = now + window
-  n = 1
-  redis.call('HSET', KEYS[1], 'n', 1, 'until', ARGV[3])
-  redis.call('EXPIRE', KEYS[1], math.ceil(window) + 60)
-else
-  n = redis.call('HINCRBY', KEYS[1], 'n', 1)
+local out = {}
+for i, key in ipairs(KEYS) do
+  local window = tonumber(ARGV[3 * i - 1])
+  local ends = redis.call('HGET', key, 'until')
+  local n
+  if (not ends) or tonumber(ends) <= now then
+    n = 1
+    ends = ARGV[3 * i]
+    redis.call('HSET', key, 'n', 1, 'until', ends)
+    redis.call('EXPIRE', key, math.ceil(window) + 60)
+  else
+    n = redis.call('HINCRBY', key, 'n', 1)
+  end
+  out[#out + 1] = n
+  out[#out + 1] = ends
+  if n > tonumber(ARGV[3 * i + 1]) then break end
 end
-return {n, tostring(ends)}
+return out
 """
 _GIVE_BACK = """
 local ends = tonumber(redis.call('HGET', KEYS[1], 'until'))
@@ -153,16 +175,25 @@ class RedisStore(CounterStore):
         import redis
 
         self.client = redis.Redis.from_url(url)
-        self._hit = self.client.register_script(_HIT)
+        self._hit_each = self.client.register_script(_HIT_EACH)
         self._give_back = self.client.register_script(_GIVE_BACK)
 
     def _key(self, key: str) -> str:
         return f"govid:limits:{key}"
 
     def hit(self, key: str, window: int, now: float) -> Count:
-        until = repr(now + window)  # Python's exact float text, kept as the window's end
-        n, ends = cast(list[Any], self._hit(keys=[self._key(key)], args=[now, window, until]))
-        return Count(int(n), float(ends))
+        return self.hit_each([(key, window, NO_CEILING)], now)[0]
+
+    def hit_each(self, counters: list[tuple[str, int, int]], now: float) -> list[Count]:
+        if not counters:
+            return []
+        args: list[Any] = [now]
+        for _key, window, ceiling in counters:
+            # repr: Python's exact float text, kept as the window's end
+            args += [window, repr(now + window), ceiling]
+        keys = [self._key(key) for key, _window, _ceiling in counters]
+        flat = cast(list[Any], self._hit_each(keys=keys, args=args))
+        return [Count(int(flat[i]), float(flat[i + 1])) for i in range(0, len(flat), 2)]
 
     def peek(self, key: str, now: float) -> Count | None:
         values = cast(list[Any], self.client.hmget(self._key(key), ["n", "until"]))

@@ -42,16 +42,26 @@ def _keys(kind: str, who: str) -> tuple[str, str, str]:
             f"{PREFIX}.strikes.{kind}.{digest}")  # fmt: skip
 
 
-def current_hold(login: str, ip: str | None) -> Hold | None:
-    """The hold that refuses a login attempt for ``login`` from ``ip`` now, if any."""
+@dataclass(frozen=True)
+class Standing:
+    """Where a login attempt stands before its password is checked."""
+
+    hold: Hold | None  # the hold that refuses it now, if any
+    failures: bool  # whether the account has failures counted in the running window
+
+
+def standing(login: str, ip: str | None) -> Standing:
+    """The hold that refuses a login attempt for ``login`` from ``ip`` now, if any, and
+    whether the account has failures to forget once it logs in (one round trip for all)."""
     now = clock.now()
     wanted = {_keys(kind, who)[1]: kind for kind, who in (("account", login), ("ip", ip)) if who}
-    found = cache.get_many(list(wanted))  # one round trip for both
+    fail_key = _keys("account", login)[0]
+    found = cache.get_many([*wanted, fail_key])
     for key, kind in wanted.items():
         until = found.get(key)
         if until is not None and until > now.timestamp():
-            return Hold(kind, datetime.fromtimestamp(until, tz=now.tzinfo))
-    return None
+            return Standing(Hold(kind, datetime.fromtimestamp(until, tz=now.tzinfo)), True)
+    return Standing(None, fail_key in found)
 
 
 def record_failure(login: str, ip: str | None) -> Hold | None:

@@ -80,7 +80,8 @@ def _attempt_login(request: HttpRequest, form: LoginForm) -> tuple[User | None, 
     typed = form.cleaned_data["username"]
     key = canonical_login(typed) or typed.strip().lower()
     ip = client_ip(request)
-    hold = holds.current_hold(key, ip)
+    state = holds.standing(key, ip)
+    hold = state.hold
     if hold is not None:
         record("login_refused", actor="anonymous", subject=key, ip=ip, reason=f"{hold.kind}_held")
         form.add_error(None, _hold_message(hold))
@@ -93,7 +94,8 @@ def _attempt_login(request: HttpRequest, form: LoginForm) -> tuple[User | None, 
             None, _hold_message(hold) if hold else _("Tên tài khoản hoặc mật khẩu không đúng.")
         )
         return None, 429 if hold else 400
-    holds.forget_failures(key)
+    if state.failures:
+        holds.forget_failures(key)
     login(request, user)  # rotates the session id
     start_session(request.session, remember=form.cleaned_data["remember"])
     record("login", actor=user.login, subject=user.login, ip=ip)

@@ -9,6 +9,7 @@ that went through, and for the phone number in every way it can be written.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -74,3 +75,9 @@ def test_no_secret_reaches_any_log_line(tmp_path_factory):
     app_lines = [json.loads(line) for line in logs["server.log"] if line.startswith("{")]
     assert any("sms" in line["message"] and "XXX" in line["message"] for line in app_lines)
     assert len(logs["access.log"]) >= 10
+    # Each access line: address, request (path only), status, bytes, time, the request's id.
+    shape = re.compile(
+        r'127\.0\.0\.1 "(GET|POST|HEAD) /\S* HTTP/1\.[01]" \d{3} (\d+|-) \d+ms [0-9a-f]{32}'
+    )
+    assert [line for line in logs["access.log"] if not shape.fullmatch(line)] == []
+    assert any('"POST /quen-mat-khau/ HTTP/1.1" 302 ' in line for line in logs["access.log"])

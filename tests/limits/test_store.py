@@ -55,6 +55,19 @@ def test_keys_are_counted_apart(store):
     assert store.peek("never", NOW) is None
 
 
+def test_hit_each_counts_in_order_and_stops_after_the_first_past_its_ceiling(store):
+    """One call for every scope of a step: a refused address spends no account's budget."""
+    first = store.hit_each([("ip", 60, 2), ("account", 600, 5)], NOW)
+    assert [(c.n, c.until) for c in first] == [(1, NOW + 60), (1, NOW + 600)]
+    store.hit_each([("ip", 60, 2), ("account", 600, 5)], NOW + 1)
+    refused = store.hit_each([("ip", 60, 2), ("account", 600, 5)], NOW + 2)
+    assert [c.n for c in refused] == [3]  # the address is past 2: the account is not touched
+    assert store.peek("account", NOW + 2).n == 2
+    later = store.hit_each([("ip", 60, 2), ("account", 600, 5)], NOW + 60)  # a new ip window
+    assert [(c.n, c.until) for c in later] == [(1, NOW + 120), (3, NOW + 600)]
+    assert store.hit_each([], NOW) == []
+
+
 def test_give_back_takes_one_off_but_never_below_zero(store):
     store.hit("k", 60, NOW)
     store.hit("k", 60, NOW)
