@@ -28,7 +28,8 @@ class JsonFormatter(_JsonFormatter):
 class ExpectedRefusalFilter(logging.Filter):
     """Keep the line, drop the traceback, for refusals that are answers and not bugs: a 4xx
     logged by Django (permission denied, bad request), the security refusals (unknown host,
-    body too big). A scanner's garbage then costs one log line, and a real 500 keeps its trace.
+    body too big). A scanner's garbage then costs one WARNING line, and an operator who
+    watches ERROR sees only what needs them; a real 500 keeps its level and its trace.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -37,4 +38,6 @@ class ExpectedRefusalFilter(logging.Filter):
         if security or (record.name == "django.request" and status is not None and status < 500):
             record.exc_info = None
             record.exc_text = None
+            if record.levelno > logging.WARNING:
+                record.levelno, record.levelname = logging.WARNING, "WARNING"
         return True

@@ -107,3 +107,27 @@ def test_json_log_lines():
     line = json.loads(JsonFormatter().format(record))
     assert line["level"] == "INFO" and line["logger"] == "govid.sms"
     assert line["message"] == "sms code sent" and line["request_id"] == "req-42"
+
+
+def test_expected_refusals_log_one_warning_line_and_real_errors_stay_errors(client):
+    """An unknown Host header is a scanner, not a bug: one WARNING line, no traceback, in the
+    operator's log (the console handler as configured); a server error keeps ERROR."""
+    import io
+
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    try:
+        assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+        logging.getLogger("django.request").error(
+            "Internal Server Error: /x", extra={"status_code": 500}
+        )
+    finally:
+        handler.setStream(previous)
+    lines = stream.getvalue().splitlines()
+    assert [
+        line for line in lines if "django.security.DisallowedHost" in line and " WARNING " in line
+    ]
+    assert not [line for line in lines if "DisallowedHost" in line and " ERROR " in line]
+    assert "Traceback" not in stream.getvalue()
+    assert [line for line in lines if " ERROR django.request " in line]
