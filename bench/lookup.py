@@ -7,9 +7,13 @@ a time (what one person waits), and the directory's own lookup measured in this 
 The forgot page answers every lookup after a fixed time (GOVID_LIMITS_LOOKUP_TIME_MS, against
 enumeration by timing): a wait, not work, that caps a process at threads / floor answers per
 second whatever the lookup costs. These lines measure the lookup's own cost, so the site runs
-with that floor off, and say so. Prints:
+with that floor off, and say so. Before them, on the same site and at the same concurrency,
+request_floor: /healthz, a view that does nothing, through the same server and middleware:
+what any request costs here before govid does anything, the baseline of forgot_lookup's ratio.
+Prints:
 
-    forgot_lookup: N req/s p99 Y ms (answer-time floor off)
+    request_floor: N req/s (server CPU X ms per request)
+    forgot_lookup: N req/s p99 Y ms (answer-time floor off; ratio R of request_floor)
     lookup_1m: p99 X ms (directory alone p99 Y ms)
 """
 
@@ -48,6 +52,17 @@ def lookups(site: Site, *, connections: int, seconds: float, accounts: int) -> A
     )
 
 
+def request_floor(site: Site, *, seconds: float) -> Any:
+    return run_wrk(
+        "plain",
+        site.url,
+        connections=CONCURRENCY,
+        seconds=seconds,
+        server_cpu=site.server_cpu,
+        BENCH_PATH="/healthz",
+    )
+
+
 def directory_lookups(accounts: int) -> dict[str, Any]:
     """SqlDirectory.find for random accounts, one after another, in this process."""
     from govid.directory import get_directory
@@ -77,16 +92,36 @@ def main() -> None:
     ):
         add_sql_accounts(ACCOUNTS)
         serve(site)
+        request_floor(site, seconds=3)  # warm up
+        floor = request_floor(site, seconds=SECONDS)
+        floor_cpu = floor.summary()["server_cpu_ms_per_op"]
+        print(
+            f"request_floor: {floor.rate:.0f} req/s (server CPU {floor_cpu:.2f} ms per request)",
+            flush=True,
+        )
+        write_result(
+            "request_floor",
+            {"concurrency": CONCURRENCY, "path": "/healthz", **floor.summary()},
+            machine=machine,
+        )
         lookups(site, connections=CONCURRENCY, seconds=3, accounts=ACCOUNTS)  # warm up
         full = lookups(site, connections=CONCURRENCY, seconds=SECONDS, accounts=ACCOUNTS)
+        ratio = full.rate / floor.rate
         print(
             f"forgot_lookup: {full.rate:.0f} req/s p99 {full.percentile(99):.1f} ms "
-            "(answer-time floor off)",
+            f"(answer-time floor off; ratio {ratio:.2f} of request_floor)",
             flush=True,
         )
         write_result(
             "forgot_lookup",
-            {"concurrency": CONCURRENCY, "accounts": ACCOUNTS, **NO_FLOOR, **full.summary()},
+            {
+                "concurrency": CONCURRENCY,
+                "accounts": ACCOUNTS,
+                **NO_FLOOR,
+                **full.summary(),
+                "request_floor_per_s": round(floor.rate, 2),
+                "ratio_of_request_floor": round(ratio, 3),
+            },
             machine=machine,
         )
         machine = details()
