@@ -64,3 +64,31 @@ class ImportForm(forms.Form):
         error_messages={"required": _("Vui lòng chọn tệp."), "empty": _("Tệp rỗng.")},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+
+class GrantForm(forms.Form):
+    """A provider administrator gives a role to an account, for a unit or the province."""
+
+    login = TextField(
+        label=_("Email công vụ"),
+        max_length=254,
+        required_message=_("Vui lòng nhập tài khoản mail công vụ."),
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Vai trò"), error_messages={"required": _("Vui lòng chọn vai trò.")}
+    )
+    unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
+
+    def __init__(
+        self,
+        *args: object,
+        roles: list[tuple[str, str]],
+        units: list[tuple[str, str]],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["role"].choices = [("", _("Chọn vai trò")), *roles]  # type: ignore[attr-defined]
+        self.fields["role"].error_messages["invalid_choice"] = _("Vai trò không hợp lệ.")
+        self.fields["unit"].choices = [("", _("Toàn tỉnh")), *units]  # type: ignore[attr-defined]
+        self.fields["unit"].error_messages["invalid_choice"] = _("Đơn vị không hợp lệ.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govid.backoffice.views import accounts, reports, requests
+from govid.backoffice.views import accounts, reports, requests, roles
 
 app_name = "backoffice"
 urlpatterns = [
@@ -22,4 +22,6 @@ urlpatterns = [
     path("bao-cao.csv", reports.report_csv, name="report_csv"),
     path("nhat-ky/", reports.audit_log, name="audit"),
     path("nhat-ky.csv", reports.audit_csv, name="audit_csv"),
+    path("phan-quyen/", roles.roles, name="roles"),
+    path("phan-quyen/<int:pk>/thu-hoi/", roles.revoke_role, name="revoke_role"),
 ]

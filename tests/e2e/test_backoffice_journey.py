@@ -108,3 +108,38 @@ def test_unit_district_provider_then_the_user_recovers_with_the_new_phone(browse
     assert json.loads(live.manage("audit", "verify"))["intact"] is True
     for page in (unit, district, provider, user):
         page.context.close()
+
+
+def test_the_provider_gives_a_new_focal_officer_the_unit_desk(browser, live):
+    """At 360 px: the administrator grants the role on the roles page; the officer signs in
+    and files for the unit; the administrator takes the role back and the desk closes."""
+    live.manage(
+        "accounts", "add", "e2e.dau.moi.moi", "--name", "Trần Thị Mai", "--unit", "TPST-P1",
+        "--password", DEMO_PASSWORD,
+    )  # fmt: skip
+    admin = desk(browser, live, "quantri")
+    admin.get_by_role("link", name="Phân quyền").click()
+    expect(admin.get_by_role("heading", name="Phân quyền")).to_be_visible()
+    admin.get_by_label("Email công vụ", exact=True).fill("e2e.dau.moi.moi")
+    admin.get_by_label("Vai trò", exact=True).select_option("unit_officer")
+    admin.get_by_role("button", name="Cấp quyền").click()
+    expect(
+        admin.get_by_text("Vai trò này cần chọn một đơn vị (xã, phường, cơ quan).")
+    ).to_be_visible()
+    admin.get_by_label("Đơn vị", exact=True).select_option("TPST-P1")
+    admin.get_by_role("button", name="Cấp quyền").click()
+    expect(admin.get_by_text("Đã cấp quyền.")).to_be_visible()
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 360
+
+    officer = desk(browser, live, "e2e.dau.moi.moi")
+    officer.get_by_role("link", name="Lập đề nghị mới").click()
+    expect(officer.get_by_label("Đơn vị")).to_contain_text("TPST-P1")
+
+    admin.get_by_role(
+        "button", name="Thu hồi quyền Cán bộ đầu mối đơn vị của e2e.dau.moi.moi"
+    ).click()
+    expect(admin.get_by_text("Đã thu hồi quyền.")).to_be_visible()
+    officer.goto(live.url + "/van-phong/de-nghi/moi/")
+    expect(officer.get_by_role("heading", name="Không có quyền truy cập")).to_be_visible()
+    for page in (admin, officer):
+        page.context.close()
