@@ -105,6 +105,31 @@ def test_import_applies_after_the_preview(world):
     assert get_directory().find("khong.so@soctrang.gov.vn").phone == "+84363551212"
 
 
+def test_a_list_never_applied_is_deleted_a_day_later(world, frozen):
+    """Names and phones uploaded and abandoned do not stay in the database."""
+    from datetime import timedelta
+
+    from govid import clock
+    from govid.backoffice.models import ImportUpload
+
+    client = world.client("officer")
+
+    def upload() -> str:
+        content = io.BytesIO(b"phone;email\n0166 355 1212;khong.so\n")
+        content.name = "ds.csv"
+        return client.post("/van-phong/nhap/", {"file": content}).headers["Location"]
+
+    abandoned = upload()
+    clock.advance(timedelta(hours=23))
+    kept = upload()
+    assert client.get(abandoned).status_code == 200  # not a day old yet
+    clock.advance(timedelta(hours=2))
+    upload()  # the next upload clears the abandoned one
+    assert client.get(abandoned).status_code == 404
+    assert client.get(kept).status_code == 200
+    assert ImportUpload.objects.count() == 2
+
+
 def test_report_table_chart_and_csv(world):
     client = world.client("reviewer")
     page = client.get("/van-phong/bao-cao/").content.decode()

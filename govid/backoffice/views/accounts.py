@@ -103,6 +103,7 @@ def import_upload(request: HttpRequest, staff: Staff) -> HttpResponse:
         if len(content) > backoffice_settings().import_max_bytes:
             form.add_error("file", file_error_message("too_big"))
         else:
+            _forget_abandoned_uploads()
             kept = ImportUpload.objects.create(
                 uploaded_by=staff.login,
                 uploaded_at=clock.now(),
@@ -112,6 +113,12 @@ def import_upload(request: HttpRequest, staff: Staff) -> HttpResponse:
             return redirect("backoffice:import_preview", pk=kept.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "backoffice/import.html", {"form": form}, status=status)
+
+
+def _forget_abandoned_uploads() -> None:
+    """Lists uploaded and never applied, past GOVID_BACKOFFICE_IMPORT_KEEP: their rows go."""
+    too_old = clock.now() - backoffice_settings().import_keep
+    ImportUpload.objects.filter(applied_at__isnull=True, uploaded_at__lt=too_old).delete()
 
 
 def _plan(staff: Staff, upload: ImportUpload) -> tuple[ImportPlan | None, str]:
