@@ -28,6 +28,25 @@ def event_hash(
     prev_hash: str,
 ) -> str:
     """SHA-256 of a row's content and the previous row's hash, in one canonical JSON text."""
+    text = content_text(
+        seq=seq, at=at, action=action, actor=actor, subject=subject, ip=ip, data=data,
+        prev_hash=prev_hash,
+    )  # fmt: skip
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def content_text(
+    *,
+    seq: int,
+    at: datetime,
+    action: str,
+    actor: str,
+    subject: str,
+    ip: str | None,
+    data: Any,
+    prev_hash: str,
+) -> str:
+    """The canonical JSON text a row's hash is taken of."""
     content = [
         seq,
         at.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -38,8 +57,7 @@ def event_hash(
         data,
         prev_hash,
     ]
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def hash_of(event: Event) -> str:

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.db.models import Field
 
 from govid import clock
-from govid.audit.chain import canonical_data, event_hash
+from govid.audit.chain import canonical_data, content_text, event_hash
 from govid.audit.models import GENESIS, ChainHead, Event
 from govid.audit.signals import event_recorded
 
@@ -25,11 +25,26 @@ _INSERT = (
     f"VALUES ({', '.join(['%s'] * len(_FIELDS))}) RETURNING id"
 )
 _SET_HASH = f"UPDATE {_HEAD} SET hash = %s WHERE id = 1"  # noqa: S608
-# PostgreSQL: the row and the head's new hash in one statement (one round trip less).
-_INSERT_AND_SET_HASH = (
-    f"WITH added AS ({_INSERT}) "  # noqa: S608
-    f"UPDATE {_HEAD} SET hash = %s WHERE id = 1 RETURNING (SELECT id FROM added)"
+# PostgreSQL: the whole append in one statement, one round trip, the head's row lock held for
+# that statement only. It locks the head (FOR UPDATE: after a concurrent writer commits, its
+# newest values), moves it on, and inserts the row; the database splices the number and the
+# previous hash into the canonical text Python made of the rest, so that the hash is exactly
+# event_hash()'s (``audit verify`` recomputes it in Python).
+_APPEND = f"""
+WITH head AS (SELECT seq, hash FROM {_HEAD} WHERE id = 1 FOR UPDATE),
+moved AS (
+    UPDATE {_HEAD} AS h
+    SET seq = head.seq + 1,
+        hash = encode(sha256(convert_to(
+            '[' || (head.seq + 1) || %s || ',"' || head.hash || '"]', 'UTF8')), 'hex')
+    FROM head WHERE h.id = 1
+    RETURNING h.seq, h.hash, head.hash AS prev_hash
 )
+INSERT INTO {_EVENTS} ({", ".join(f.column for f in _FIELDS)})
+SELECT moved.seq, %s::timestamptz, %s, %s, %s, %s::inet, %s::jsonb, moved.prev_hash, moved.hash
+FROM moved
+RETURNING id, seq, prev_hash, hash
+"""  # noqa: S608
 
 
 def record(
@@ -46,6 +61,10 @@ def record(
     """
     # No savepoint of its own: an event that cannot be written fails the caller's change with
     # it (and inside a caller's transaction a savepoint costs two more round trips).
+    if connection.vendor == "postgresql":
+        event = _append_in_one_statement(action, actor, subject, ip, data)
+        event_recorded.send(sender=Event, event=event)
+        return event
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         # Taking the next number locks the head row until the caller's transaction ends, so two
         # writers cannot both chain to the same last row (PostgreSQL: row lock; SQLite: the
@@ -63,16 +82,38 @@ def record(
         }
         values["hash"] = event_hash(**values)
         params = [f.get_db_prep_save(values[f.name], connection) for f in _FIELDS]
-        if connection.vendor == "postgresql":
-            cursor.execute(_INSERT_AND_SET_HASH, [*params, values["hash"]])
-            pk = cursor.fetchone()[0]
-        else:
-            cursor.execute(_INSERT, params)
-            pk = cursor.fetchone()[0]
-            cursor.execute(_SET_HASH, [values["hash"]])
+        cursor.execute(_INSERT, params)
+        pk = cursor.fetchone()[0]
+        cursor.execute(_SET_HASH, [values["hash"]])
     event = Event(id=pk, **values)
     event_recorded.send(sender=Event, event=event)
     return event
+
+
+def _append_in_one_statement(
+    action: str, actor: str, subject: str, ip: str | None, data: dict[str, Any]
+) -> Event:
+    values: dict[str, Any] = {
+        "at": clock.now(),
+        "action": action,
+        "actor": actor,
+        "subject": subject,
+        "ip": Event._meta.get_field("ip").get_prep_value(ip),
+        "data": canonical_data(data),
+    }
+    middle = content_text(seq=0, prev_hash="", **values)  # '[0,' + middle + ',""]'
+    middle = middle.removeprefix("[0").removesuffix(',""]')
+    fields = _FIELDS[1:7]  # at ... data
+    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_APPEND, [middle, *params])
+        row = cursor.fetchone()
+        if row is None:  # the very first event (or a flushed test database): no head yet
+            cursor.execute(_NEW_HEAD, [GENESIS])
+            cursor.execute(_APPEND, [middle, *params])
+            row = cursor.fetchone()
+    pk, seq, prev_hash, digest = row
+    return Event(id=pk, seq=seq, prev_hash=prev_hash, hash=digest, **values)
 
 
 def _take_next(cursor: Any) -> tuple[int, str]:
