@@ -16,23 +16,9 @@ def canonical_data(data: dict[str, Any]) -> Any:
     return json.loads(json.dumps(data, ensure_ascii=False))
 
 
-def event_hash(
-    *,
-    seq: int,
-    at: datetime,
-    action: str,
-    actor: str,
-    subject: str,
-    ip: str | None,
-    data: Any,
-    prev_hash: str,
-) -> str:
-    """SHA-256 of a row's content and the previous row's hash, in one canonical JSON text."""
-    text = content_text(
-        seq=seq, at=at, action=action, actor=actor, subject=subject, ip=ip, data=data,
-        prev_hash=prev_hash,
-    )  # fmt: skip
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def event_hash(**fields: Any) -> str:
+    """SHA-256 of a row's content and the previous row's hash (``content_text``'s fields)."""
+    return hashlib.sha256(content_text(**fields).encode("utf-8")).hexdigest()
 
 
 def content_text(

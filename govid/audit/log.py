@@ -12,8 +12,8 @@ from govid.audit.chain import canonical_data, content_text, event_hash
 from govid.audit.models import GENESIS, ChainHead, Event
 from govid.audit.signals import event_recorded
 
-# Every login writes a row: three short statements written out once, not compiled by the ORM
-# at every call (UPDATE ... RETURNING: SQLite >= 3.35, PostgreSQL).
+# Every login writes a row: short statements written out once, not compiled by the ORM at every
+# call (UPDATE ... RETURNING: SQLite >= 3.35, PostgreSQL); on PostgreSQL one (_APPEND).
 _HEAD = ChainHead._meta.db_table
 _EVENTS = Event._meta.db_table
 _COLUMNS = ("seq", "at", "action", "actor", "subject", "ip", "data", "prev_hash", "hash")
@@ -59,52 +59,44 @@ def record(
 
     ``data`` must never carry a code, a password or a full phone number.
     """
+    content: dict[str, Any] = {
+        "at": clock.now(),
+        "action": action,
+        "actor": actor,
+        "subject": subject,
+        "ip": Event._meta.get_field("ip").get_prep_value(ip),  # as the column stores it
+        "data": canonical_data(data),
+    }
+    if connection.vendor == "postgresql":
+        event = _append_in_one_statement(content)
+    else:
+        event = _append(content)
+    event_recorded.send(sender=Event, event=event)
+    return event
+
+
+def _append(content: dict[str, Any]) -> Event:
     # No savepoint of its own: an event that cannot be written fails the caller's change with
     # it (and inside a caller's transaction a savepoint costs two more round trips).
-    if connection.vendor == "postgresql":
-        event = _append_in_one_statement(action, actor, subject, ip, data)
-        event_recorded.send(sender=Event, event=event)
-        return event
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         # Taking the next number locks the head row until the caller's transaction ends, so two
-        # writers cannot both chain to the same last row (PostgreSQL: row lock; SQLite: the
-        # write lock that BEGIN IMMEDIATE already took).
+        # writers cannot both chain to the same last row (the write lock that SQLite's
+        # BEGIN IMMEDIATE already took; a row lock on other databases).
         seq, prev_hash = _take_next(cursor)
-        values = {
-            "seq": seq,
-            "at": clock.now(),
-            "action": action,
-            "actor": actor,
-            "subject": subject,
-            "ip": Event._meta.get_field("ip").get_prep_value(ip),  # as the column stores it
-            "data": canonical_data(data),
-            "prev_hash": prev_hash,
-        }
+        values = {"seq": seq, **content, "prev_hash": prev_hash}
         values["hash"] = event_hash(**values)
         params = [f.get_db_prep_save(values[f.name], connection) for f in _FIELDS]
         cursor.execute(_INSERT, params)
         pk = cursor.fetchone()[0]
         cursor.execute(_SET_HASH, [values["hash"]])
-    event = Event(id=pk, **values)
-    event_recorded.send(sender=Event, event=event)
-    return event
+    return Event(id=pk, **values)
 
 
-def _append_in_one_statement(
-    action: str, actor: str, subject: str, ip: str | None, data: dict[str, Any]
-) -> Event:
-    values: dict[str, Any] = {
-        "at": clock.now(),
-        "action": action,
-        "actor": actor,
-        "subject": subject,
-        "ip": Event._meta.get_field("ip").get_prep_value(ip),
-        "data": canonical_data(data),
-    }
-    middle = content_text(seq=0, prev_hash="", **values)  # '[0,' + middle + ',""]'
+def _append_in_one_statement(content: dict[str, Any]) -> Event:
+    middle = content_text(seq=0, prev_hash="", **content)  # "[0" + middle + ",\"\"]"
     middle = middle.removeprefix("[0").removesuffix(',""]')
     fields = _FIELDS[1:7]  # at ... data
-    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
+    params = [f.get_db_prep_save(content[f.name], connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(_APPEND, [middle, *params])
         row = cursor.fetchone()
@@ -113,7 +105,7 @@ def _append_in_one_statement(
             cursor.execute(_APPEND, [middle, *params])
             row = cursor.fetchone()
     pk, seq, prev_hash, digest = row
-    return Event(id=pk, seq=seq, prev_hash=prev_hash, hash=digest, **values)
+    return Event(id=pk, seq=seq, prev_hash=prev_hash, hash=digest, **content)
 
 
 def _take_next(cursor: Any) -> tuple[int, str]:
