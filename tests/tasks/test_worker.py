@@ -107,6 +107,10 @@ def test_a_worker_killed_mid_send_does_not_lose_the_message(site, tmp_path):
 def test_the_worker_stops_cleanly_on_sigterm(site, tmp_path):
     env, _carrier = site
     worker = start_worker(env, tmp_path)
-    time.sleep(1.5)
+    log = tmp_path / "worker.log"
+    end = time.monotonic() + 30  # a loaded machine boots Django slowly
+    while " started" not in (log.read_text() if log.exists() else "") and time.monotonic() < end:
+        time.sleep(0.1)
+    assert " started" in log.read_text(), log.read_text()  # its signal handlers are set
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(10) == 0
