@@ -16,11 +16,12 @@ from django.db import transaction
 from govid import clock
 from govid.audit.log import record
 from govid.backoffice.access import Staff
-from govid.backoffice.applying import apply_lines
+from govid.backoffice.applying import apply_lines, approval_of
 from govid.backoffice.conf import backoffice_settings
 from govid.backoffice.errors import NotAllowed, RequestRefused
 from govid.backoffice.models import PhoneRequest, RequestLine, Role, Scan, State, Transition
 from govid.backoffice.pdfcheck import looks_like_pdf
+from govid.backoffice.protected import is_protected
 from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account
 from govid.directory.phones import InvalidPhone, mask_phone, normalize_phone
@@ -105,6 +106,8 @@ def _account_for(request: PhoneRequest, login: str) -> Account:
         raise RequestRefused("account_other_unit", "login")
     if request.lines.filter(login=account.login).exists():
         raise RequestRefused("duplicate_line", "login")
+    if is_protected(account.login):
+        raise RequestRefused("account_protected", "login")
     return account
 
 
@@ -193,6 +196,18 @@ def attach_scan(staff: Staff, request_id: int, *, content: bytes, ip: str | None
     return scan
 
 
+def _check_other_person(request: PhoneRequest, action: str, login: str) -> None:
+    """Four eyes: who reviews did not propose, who applies neither proposed nor reviewed."""
+    if action not in ("forward", "apply"):
+        return
+    approval = approval_of(request)
+    earlier = {approval.proposed_by}
+    if action == "apply":
+        earlier.add(approval.reviewed_by)
+    if login in earlier:
+        raise RequestRefused("same_person")
+
+
 def move(
     staff: Staff,
     request_id: int,
@@ -213,6 +228,7 @@ def move(
         request = _locked(request_id, staff, step)
         if action == "submit" and not request.lines.exists():
             raise RequestRefused("no_lines")
+        _check_other_person(request, action, staff.login)
         if action == "apply":
             apply_lines(request, actor=staff.login, ip=ip, recovery_url=recovery_url)
         now = clock.now()

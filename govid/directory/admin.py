@@ -1,9 +1,16 @@
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
+from govid.directory import get_directory
+from govid.directory.changes import set_locked
 from govid.directory.models import StoredAccount, Unit
 from govid.directory.phones import mask_phone
 from govid.sms.tracking import recent_for_account
@@ -23,6 +30,37 @@ class StoredAccountAdmin(admin.ModelAdmin[StoredAccount]):
     search_fields = ["login", "name"]
     exclude = ["password"]
     readonly_fields = ["created_at", "updated_at", "recent_sms"]
+    actions = ["lock", "unlock"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: StoredAccount | None = None) -> Any:
+        # On file, a phone is a credential and a lock ends sessions: neither is edited here.
+        # The phone changes through a request of the back office (three people), the lock
+        # with the actions below, which end the account's sessions, tokens and challenges.
+        if obj is None:
+            return self.readonly_fields
+        return ["login", "phone", "locked", *self.readonly_fields]
+
+    @admin.action(description="Khoá tài khoản (kết thúc mọi phiên đăng nhập)")
+    def lock(self, request: HttpRequest, queryset: QuerySet[StoredAccount]) -> None:
+        self._set_locked(request, queryset, locked=True)
+
+    @admin.action(description="Mở khoá tài khoản")
+    def unlock(self, request: HttpRequest, queryset: QuerySet[StoredAccount]) -> None:
+        self._set_locked(request, queryset, locked=False)
+
+    def _set_locked(
+        self, request: HttpRequest, queryset: QuerySet[StoredAccount], *, locked: bool
+    ) -> None:
+        directory = get_directory()
+        done = []
+        with transaction.atomic():
+            for row in queryset:
+                account = directory.find(row.login)
+                if account is not None and account.locked != locked:
+                    set_locked(account, locked, actor=request.user.get_username())
+                    done.append(account.login)
+        word = "Đã khoá" if locked else "Đã mở khoá"
+        self.message_user(request, f"{word}: {', '.join(done) or '-'}", messages.SUCCESS)
 
     @admin.display(description="Số điện thoại")
     def masked_phone(self, obj: StoredAccount) -> str:

@@ -3,5 +3,12 @@
 from django.dispatch import Signal
 
 # Sent inside the transaction that changed an account's password; kwargs: account, actor.
-# The SSO concern ends the account's sessions (and, later, revokes its tokens) on it.
+# The SSO concern ends the account's sessions and revokes its tokens; recovery ends its live
+# challenges.
 password_changed = Signal()
+
+# Sent inside the transaction of any other change that must end what the account holds now
+# (its sessions, remembered ones included, its OIDC tokens, its live recovery challenges):
+# a lock, a disabled login, a phone change, a role taken away. kwargs: login, reason (a stable
+# word: "locked", "disabled", "phone_changed", "role_revoked"), actor.
+access_ended = Signal()

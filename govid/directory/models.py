@@ -46,3 +46,25 @@ class StoredAccount(models.Model):
 
     def __str__(self) -> str:
         return self.login
+
+
+class PhoneChange(models.Model):
+    """When an account's phone was set or replaced, whatever directory holds it.
+
+    Recovery reads it: a number that replaced another one waits out a cooling-off period before
+    a code is sent to it (``GOVID_RECOVERY_PHONE_COOLING_OFF``).
+    """
+
+    login = models.CharField(max_length=254)
+    at = models.DateTimeField()
+    replaced = models.BooleanField()  # False: the account had no number before
+    actor = models.CharField(max_length=254)
+    source = models.CharField(max_length=32)  # request, import, cli
+
+    class Meta:
+        indexes = [models.Index(fields=["login", "at"])]
+        verbose_name = "thay đổi số điện thoại"
+        verbose_name_plural = "thay đổi số điện thoại"
+
+    def __str__(self) -> str:
+        return f"{self.login} {self.at:%Y-%m-%d %H:%M}"

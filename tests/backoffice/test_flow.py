@@ -57,7 +57,12 @@ def test_unit_to_district_to_provider_writes_the_phone_and_tells_the_new_number(
     assert message.to == "+84912777888"
     assert LOGIN in message.text and "http://127.0.0.1:8000/quen-mat-khau/" in message.text
     changed = Event.objects.get(action="phone_changed", subject=LOGIN)
-    assert changed.data == {"phone": "0912XXX888", "request": request.pk}  # masked
+    assert changed.data == {
+        "phone": "0912XXX888",  # masked
+        "request": request.pk,
+        "replaced": False,
+        "source": "request",
+    }
     assert verify_chain().intact
 
 

@@ -94,7 +94,7 @@ def test_import_preview_shows_row_errors_and_writes_nothing_until_confirmed(worl
 
 
 def test_import_applies_after_the_preview(world):
-    client = world.client("officer")
+    client = world.client("provider")
     upload = io.BytesIO(b"phone;email\n0166 355 1212;khong.so\n")
     upload.name = "ds.csv"
     location = client.post("/van-phong/nhap/", {"file": upload}).headers["Location"]
@@ -105,6 +105,25 @@ def test_import_applies_after_the_preview(world):
     assert get_directory().find("khong.so@soctrang.gov.vn").phone == "+84363551212"
 
 
+def test_a_unit_officer_imports_new_accounts_but_proposes_phones_by_request(world):
+    client = world.client("officer")
+    upload = io.BytesIO(
+        "email,name,unit,phone\n"
+        "moi.den@soctrang.gov.vn,Người Mới,MYTU-HHN,0393 444 555\n"
+        "khong.so,,,0166 355 1212\n".encode()
+    )
+    upload.name = "ds.csv"
+    location = client.post("/van-phong/nhap/", {"file": upload}).headers["Location"]
+    preview = client.get(location)
+    assert preview.status_code == 400
+    assert "số điện thoại của tài khoản được cập nhật qua đề nghị" in preview.content.decode()
+    assert client.post(location + "cap-nhat/").status_code == 400
+    from govid.directory import get_directory
+
+    assert get_directory().find("khong.so@soctrang.gov.vn").phone is None
+    assert get_directory().find("moi.den@soctrang.gov.vn") is None  # nothing of a bad file
+
+
 def test_a_list_never_applied_is_deleted_a_day_later(world, frozen):
     """Names and phones uploaded and abandoned do not stay in the database."""
     from datetime import timedelta
@@ -112,7 +131,7 @@ def test_a_list_never_applied_is_deleted_a_day_later(world, frozen):
     from govid import clock
     from govid.backoffice.models import ImportUpload
 
-    client = world.client("officer")
+    client = world.client("provider")
 
     def upload() -> str:
         content = io.BytesIO(b"phone;email\n0166 355 1212;khong.so\n")

@@ -60,8 +60,12 @@ def test_accounts_add_show_lock_unlock_set_phone(units):
     assert run("accounts", "show", "binh.tran")["locked"] is True
     run("accounts", "unlock", "binh.tran")
     assert run("accounts", "show", "binh.tran")["locked"] is False
-    run("accounts", "set-phone", "binh.tran", "+84 393 555 121")
-    assert run("accounts", "show", "binh.tran")["phone"] == "+84393555121"
+    with pytest.raises(CommandError, match="only through a request"):
+        run("accounts", "set-phone", "binh.tran", "+84 393 555 121")  # a number is on file
+    assert run("accounts", "show", "binh.tran")["phone"] == "+84912345678"
+    run("accounts", "add", "moi@soctrang.gov.vn", "--name", "Mới", "--unit", "MYTU-VHTT")
+    run("accounts", "set-phone", "moi", "+84 393 555 121")  # a first number: one person
+    assert run("accounts", "show", "moi")["phone"] == "+84393555121"
     actions = set(Event.objects.filter(actor="cli").values_list("action", flat=True))
     assert {"account_added", "account_locked", "account_unlocked", "phone_changed"} <= actions
 

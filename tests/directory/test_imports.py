@@ -35,11 +35,12 @@ def write_csv(tmp_path, text: str, name: str = "ds.csv"):
 VIETNAMESE_CSV = (
     "Số điện thoại;Họ và tên;Email công vụ;Mã đơn vị\n"
     "0166 355 1212;Trần Văn Mới;tran.moi@soctrang.gov.vn;MYTU-VHTT\n"
-    "+84 912 000 333;Nguyễn Văn An;an.nguyen;\n"
+    "+84 912 000 333;Thử nghiệm;vnpt_testvpdt3;\n"
 )
 
 
-def test_vietnamese_headers_in_any_order_and_the_2018_conversion(account, tmp_path):
+def test_vietnamese_headers_in_any_order_and_the_2018_conversion(phoneless_account, tmp_path):
+    account = phoneless_account
     report, error = run_import(write_csv(tmp_path, VIETNAMESE_CSV))
     assert error is None, report
     assert (report["create"], report["update"], report["written"]) == (1, 1, 2)
@@ -76,25 +77,44 @@ def test_bad_rows_are_refused_with_their_line_numbers_and_nothing_is_written(acc
     assert StoredAccount.objects.count() == before
 
 
-def test_a_dry_run_writes_nothing(account, tmp_path):
+def test_a_dry_run_writes_nothing(phoneless_account, tmp_path):
     events = Event.objects.count()
     report, error = run_import(write_csv(tmp_path, VIETNAMESE_CSV), "--dry-run")
     assert error is None and report["dry_run"] is True and "written" not in report
     assert not StoredAccount.objects.filter(login="tran.moi@soctrang.gov.vn").exists()
-    assert StoredAccount.objects.get(pk=account.pk).phone == "+84393555121"
+    assert StoredAccount.objects.get(pk=phoneless_account.pk).phone == ""
     assert Event.objects.count() == events
 
 
-def test_xlsx_with_numbers_as_cells(account, tmp_path):
+def test_xlsx_with_numbers_as_cells(phoneless_account, tmp_path):
     book = Workbook()
     sheet = book.active
     sheet.append(["Phone", "Email"])
-    sheet.append([1663551212, "an.nguyen@soctrang.gov.vn"])  # 0166... typed as a number
+    sheet.append([1663551212, "vnpt_testvpdt3@soctrang.gov.vn"])  # 0166... typed as a number
     path = tmp_path / "ds.xlsx"
     book.save(path)
     report, error = run_import(path)
     assert error is None and report["update"] == 1
-    assert StoredAccount.objects.get(pk=account.pk).phone == "+84363551212"
+    assert StoredAccount.objects.get(pk=phoneless_account.pk).phone == "+84363551212"
+
+
+def test_a_file_never_replaces_a_number_on_file(account, tmp_path):
+    """A phone is a credential: replacing one takes the request workflow's three people."""
+    text = "email,phone\nan.nguyen,0912 000 333\n"
+    report, error = run_import(write_csv(tmp_path, text))
+    assert error == "1 bad row(s); nothing written"
+    assert [(e["line"], e["code"]) for e in report["errors"]] == [(2, "phone_on_file")]
+    assert "đề nghị" in report["errors"][0]["message"] or "request" in report["errors"][0]["message"]
+    assert StoredAccount.objects.get(pk=account.pk).phone == "+84393555121"
+    assert not Event.objects.filter(action="phone_changed").exists()
+
+
+def test_only_the_provider_fills_a_first_number_on_an_existing_account(phoneless_account):
+    rows = read_table(b"email,phone\nvnpt_testvpdt3,0393555122\n", "x.csv")
+    officer = plan_import(rows, scope={"MYTU-VHTT"}, fill_scope=set())
+    assert [e.code for e in officer.errors] == ["phone_by_request"]
+    provider = plan_import(rows, scope=None, fill_scope=None)
+    assert provider.errors == [] and provider.count("update") == 1
 
 
 def test_a_missing_column_or_a_broken_file_is_one_clear_error(units, tmp_path):
@@ -106,8 +126,8 @@ def test_a_missing_column_or_a_broken_file_is_one_clear_error(units, tmp_path):
         call_command("accounts", "import", str(broken))
 
 
-def test_scope_refuses_other_units(account, units):
-    rows = read_table(b"email,phone,unit\nan.nguyen,0393555122,\n", "x.csv")
+def test_scope_refuses_other_units(phoneless_account, units):
+    rows = read_table(b"email,phone,unit\nvnpt_testvpdt3,0393555122,\n", "x.csv")
     plan = plan_import(rows, scope={"OTHER"})
     assert [e.code for e in plan.errors] == ["unit_out_of_scope"]
 

@@ -19,6 +19,7 @@ from govid.backoffice.forms import ImportForm
 from govid.backoffice.models import ImportUpload, Role
 from govid.backoffice.views.common import limit_body, staff_view
 from govid.directory import get_directory
+from govid.directory.changes import PhoneChangeRefused
 from govid.directory.imports import ImportFileError, ImportPlan, apply_plan, plan_import, read_table
 from govid.directory.imports.messages import file_error_message, row_error_message
 from govid.directory.phones import mask_phone, national_digits
@@ -128,7 +129,10 @@ def _plan(staff: Staff, upload: ImportUpload) -> tuple[ImportPlan | None, str]:
         )
     except ImportFileError as error:
         return None, file_error_message(error.code, error.detail)
-    return plan_import(rows, scope=_scope(staff)), ""
+    # Only the provider puts a first number on an existing account; a unit's own proposal
+    # goes through a request (the district reviews it).
+    fill_scope = staff.scope(Role.PROVIDER_ADMIN)
+    return plan_import(rows, scope=_scope(staff), fill_scope=fill_scope), ""
 
 
 def _own_upload(staff: Staff, pk: int) -> ImportUpload:
@@ -168,7 +172,10 @@ def import_apply(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
     plan, _file_error = _plan(staff, upload)
     if plan is None or plan.errors:
         return _preview(request, staff, upload)
-    written = apply_plan(plan, actor=staff.login, ip=client_ip(request))
+    try:
+        written = apply_plan(plan, actor=staff.login, ip=client_ip(request))
+    except PhoneChangeRefused:  # a number arrived since the preview: show it again
+        return _preview(request, staff, upload)
     ImportUpload.objects.filter(pk=pk).update(applied_at=clock.now(), content=b"")
     messages.success(request, _("Đã cập nhật %(n)d tài khoản.") % {"n": written})
     return redirect("backoffice:accounts")

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from govid.backoffice.access import load_staff
 from govid.backoffice.errors import NotAllowed
 from govid.web import errors
+from govid.web.accounts import account_active
 from govid.web.middleware import has_nul_bytes
 
 StaffView = Callable[..., HttpResponse]
@@ -29,6 +32,11 @@ def staff_view(*roles: str) -> Callable[[StaffView], Callable[..., HttpResponse]
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not account_active(request.user.get_username()):
+                # Locked or gone since the login (in the mail system's own directory too):
+                # the session ends here, whatever the roles say.
+                logout(request)
+                return redirect_to_login(request.get_full_path())
             staff = load_staff(request.user.get_username())
             if staff is None or (roles and not any(staff.has(role) for role in roles)):
                 raise PermissionDenied
@@ -96,6 +104,14 @@ def refusal_message(code: str) -> str:
         "comment_required": _("Vui lòng ghi ý kiến khi trả lại hoặc từ chối đề nghị."),
         "no_lines": _("Đề nghị chưa có tài khoản nào."),
         "wrong_state": _("Đề nghị đã được chuyển sang bước khác. Vui lòng tải lại trang."),
+        "account_protected": _(
+            "Tài khoản này giữ quyền quản trị hoặc một vai trò trong văn phòng: đơn vị không đề "
+            "nghị đổi số điện thoại của tài khoản này. Vui lòng liên hệ Trung tâm Công nghệ số."
+        ),
+        "same_person": _(
+            "Mỗi bước phải do một người khác thực hiện: người đề nghị, người xem xét ở huyện và "
+            "người cập nhật ở Trung tâm Công nghệ số. Vui lòng để đồng nghiệp thực hiện bước này."
+        ),
         "account_gone": _(
             "Có tài khoản trong đề nghị không còn trong thư mục hoặc đã chuyển đơn vị. "
             "Chưa có thay đổi nào được lưu; vui lòng trả lại đề nghị cho đơn vị."
@@ -105,4 +121,6 @@ def refusal_message(code: str) -> str:
 
 
 def status_of(code: str) -> int:
-    return 409 if code in ("wrong_state", "account_gone") else 400
+    if code == "same_person":
+        return 403
+    return 409 if code in ("wrong_state", "account_gone", "account_protected") else 400

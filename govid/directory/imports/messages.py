@@ -20,6 +20,14 @@ def row_error_message(error: RowError) -> str:
         "phone_invalid": _("Số điện thoại không hợp lệ."),
         "phone_foreign": _("Số nước ngoài: chỉ nhận số di động Việt Nam."),
         "phone_not_mobile": _("Số máy cố định: tin nhắn SMS không tới được."),
+        "phone_on_file": _(
+            "Tài khoản đã có số điện thoại: số mới chỉ thay số cũ qua đề nghị của đơn vị, "
+            "được huyện xem xét và Trung tâm Công nghệ số cập nhật, không qua tệp nhập."
+        ),
+        "phone_by_request": _(
+            "Tài khoản đã có trong thư mục: số điện thoại của tài khoản được cập nhật qua đề "
+            "nghị gửi huyện và Trung tâm Công nghệ số, không qua tệp nhập."
+        ),
     }
     return messages.get(error.code, error.code)
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from govid.audit.log import record
 from govid.directory import canonical_login, get_directory
 from govid.directory.backends.sql import SqlDirectory
+from govid.directory.changes import change_phone
 from govid.directory.imports.reader import SourceRow
-from govid.directory.phones import InvalidPhone, mask_phone, normalize_phone
+from govid.directory.phones import InvalidPhone, normalize_phone
 from govid.directory.provision import add_account
 from govid.directory.units import unit_tree
 
@@ -59,7 +59,12 @@ def _phone(row: PlannedRow, raw: str) -> None:
     row.converted = len(digits.removeprefix("84").lstrip("0")) == 10
 
 
-def _check(source: SourceRow, scope: Collection[str] | None, can_create: bool) -> PlannedRow:
+def _check(
+    source: SourceRow,
+    scope: Collection[str] | None,
+    fill_scope: Collection[str] | None,
+    can_create: bool,
+) -> PlannedRow:
     values, line = source.values, source.line
     login = canonical_login(values["email"]) or ""
     row = PlannedRow(line=line, login=login, name=values["name"], unit=values["unit"], phone=None)
@@ -73,6 +78,8 @@ def _check(source: SourceRow, scope: Collection[str] | None, can_create: bool) -
             row.errors.append(RowError(line, "unit", "unit_mismatch"))
         row.unit = account.unit_code
         row.action = "update" if row.phone and row.phone != account.phone else "unchanged"
+        if row.action == "update":
+            _check_phone_update(row, account.phone, fill_scope)
     elif login:
         row.action = "create"
         if not can_create:
@@ -88,12 +95,29 @@ def _check(source: SourceRow, scope: Collection[str] | None, can_create: bool) -
     return row
 
 
-def plan_import(rows: list[SourceRow], *, scope: Collection[str] | None = None) -> ImportPlan:
-    """Check each row against the directory and the importer's units (None: every unit)."""
+def _check_phone_update(
+    row: PlannedRow, on_file: str | None, fill_scope: Collection[str] | None
+) -> None:
+    """A number on file is a credential: a file replaces none (the request workflow does, on
+    three people's word), and fills one only for those who may (the provider)."""
+    if on_file is not None:
+        row.errors.append(RowError(row.line, "phone", "phone_on_file"))
+    elif fill_scope is not None and row.unit not in fill_scope:
+        row.errors.append(RowError(row.line, "phone", "phone_by_request"))
+
+
+def plan_import(
+    rows: list[SourceRow],
+    *,
+    scope: Collection[str] | None = None,
+    fill_scope: Collection[str] | None = None,
+) -> ImportPlan:
+    """Check each row against the directory and the importer's units (None: every unit);
+    ``fill_scope`` is where the importer may put a first number on an existing account."""
     can_create = isinstance(get_directory(), SqlDirectory)
     planned, seen = [], set()
     for source in rows:
-        row = _check(source, scope, can_create)
+        row = _check(source, scope, fill_scope, can_create)
         if row.login and row.login in seen:
             row.errors.append(RowError(row.line, "email", "email_duplicate"))
         seen.add(row.login)
@@ -115,15 +139,8 @@ def apply_plan(plan: ImportPlan, *, actor: str, ip: str | None = None) -> int:
                 account = directory.find(row.login)
                 if account is None:
                     raise ValueError(f"{row.login} vanished during the import")
-                directory.set_phone(account, row.phone)
-                record(
-                    "phone_changed",
-                    actor=actor,
-                    subject=row.login,
-                    ip=ip,
-                    phone=mask_phone(row.phone),
-                    source="import",
-                )
+                # Refuses (PhoneChangeRefused) a number that arrived since the preview.
+                change_phone(account, row.phone, actor=actor, source="import", ip=ip)
             else:
                 continue
             written += 1

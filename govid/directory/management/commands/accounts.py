@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import translation
 
-from govid.audit.log import record
 from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account, DirectoryError
+from govid.directory.changes import PhoneChangeRefused, change_phone, set_locked
 from govid.directory.imports import ImportFileError, ImportPlan, apply_plan, plan_import, read_table
 from govid.directory.imports.messages import file_error_message, row_error_message
 from govid.directory.phones import InvalidPhone, mask_phone, normalize_phone
@@ -92,7 +92,10 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report, ensure_ascii=False))
             raise CommandError(f"{len(plan.errors)} bad row(s); nothing written")
         if not dry_run:
-            report["written"] = apply_plan(plan, actor="cli")
+            try:
+                report["written"] = apply_plan(plan, actor="cli")
+            except PhoneChangeRefused:
+                raise CommandError("a phone arrived on file meanwhile; nothing written") from None
         report["dry_run"] = dry_run
         self.stdout.write(json.dumps(report, ensure_ascii=False))
 
@@ -105,12 +108,7 @@ class Command(BaseCommand):
 
     def _set_locked(self, account: Account, *, locked: bool) -> None:
         with transaction.atomic():
-            get_directory().set_locked(account, locked)
-            record(
-                "account_locked" if locked else "account_unlocked",
-                actor="cli",
-                subject=account.login,
-            )
+            set_locked(account, locked, actor="cli")  # a lock ends its sessions and tokens
         self.stdout.write(json.dumps({"login": account.login, "locked": locked}))
 
     def _unblock(self, email: str) -> None:
@@ -123,9 +121,16 @@ class Command(BaseCommand):
 
     def _set_phone(self, account: Account, phone: str) -> None:
         e164 = normalize_phone(phone)
-        with transaction.atomic():
-            get_directory().set_phone(account, e164)
-            record("phone_changed", actor="cli", subject=account.login, phone=mask_phone(e164))
+        try:
+            with transaction.atomic():
+                change_phone(account, e164, actor="cli", source="cli")
+        except PhoneChangeRefused:
+            raise CommandError(
+                f"{account.login} already has a phone on file "
+                f"({mask_phone(account.phone or '')}); a new number replaces it only through "
+                "a request in the back office (the unit proposes, the district reviews, the "
+                "provider applies)"
+            ) from None
         self.stdout.write(json.dumps({"login": account.login, "phone": e164}))
 
 

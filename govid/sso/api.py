@@ -1,0 +1,12 @@
+"""What other concerns may ask of SSO: small functions over logins, never its models."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from govid.sso.models import User
+
+
+def is_administrator(login: str) -> bool:
+    """Whether ``login`` may enter the administration (``/quan-tri/``) or holds its powers."""
+    return User.objects.filter(Q(is_staff=True) | Q(is_superuser=True), login=login).exists()
