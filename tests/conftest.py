@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -184,6 +184,18 @@ def phoneless_account(units: None) -> StoredAccount:
         password=PASSWORD,
         actor="test",
     )
+
+
+@pytest.fixture
+def administrator(units: None) -> Client:
+    """The provider's administrator, in the directory as every administrator is (the
+    administration asks the directory on each request), signed in."""
+    from govid.sso.models import User
+
+    add_account("quantri@soctrang.gov.vn", name="Quản trị", unit="ST", actor="test")
+    client = Client()
+    client.force_login(User.objects.create_superuser("quantri@soctrang.gov.vn"))
+    return client
 
 
 @pytest.fixture

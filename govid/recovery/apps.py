@@ -7,7 +7,7 @@ class RecoveryConfig(AppConfig):
     verbose_name = "Recovery"
 
     def ready(self) -> None:
-        from govid.recovery import checks  # noqa: F401  (registers the system checks)
+        from govid.recovery import checks, receivers  # noqa: F401  (checks and receivers)
         from govid.recovery.sms import CODE_SOURCE, render_code, sms_failed
         from govid.sms.signals import message_failed
         from govid.sms.texts import register_source

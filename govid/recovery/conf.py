@@ -16,6 +16,9 @@ class RecoverySettings:
     max_resends: int = 3  # resends per challenge (the same code each time)
     daily_codes: int = 5  # codes per account per 24 hours
     privacy: bool = False  # unknown accounts follow the known ones' path (govid.recovery.privacy)
+    # A number that replaced another one gets no code for this long ("recently changed
+    # security info"): whoever swapped it cannot take the mailbox before its owner hears of it.
+    phone_cooling_off: timedelta = timedelta(hours=24)
 
 
 def recovery_settings() -> RecoverySettings:

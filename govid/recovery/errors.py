@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class RecoveryError(Exception):
     code = "recovery_error"
@@ -11,6 +13,16 @@ class NotRecoverable(RecoveryError):
     """Unknown, locked, or no phone on file: the user is told one and the same thing."""
 
     code = "account_unavailable"
+
+
+class PhoneCoolingOff(RecoveryError):
+    """The number on file replaced another one lately: no code goes to it before ``until``."""
+
+    code = "phone_cooling_off"
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(until)
+        self.until = until
 
 
 class DailyLimitReached(RecoveryError):

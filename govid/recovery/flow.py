@@ -18,6 +18,7 @@ from govid import clock
 from govid.audit.log import record
 from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account, AccountLocked, PasswordRefused
+from govid.directory.changes import phone_replaced_since
 from govid.directory.phones import mask_phone
 from govid.limits.counting import hit
 from govid.passwords.change import apply_new_password, policy_errors
@@ -30,6 +31,7 @@ from govid.recovery.errors import (
     NoMoreResends,
     NotRecoverable,
     PasswordRejected,
+    PhoneCoolingOff,
     ResendTooEarly,
     WrongCode,
 )
@@ -44,10 +46,12 @@ from govid.sms.models import Message
 
 @dataclass(frozen=True)
 class Lookup:
-    """What step 2 shows: the account, and its masked phone (None in privacy mode)."""
+    """What step 2 shows: the account, and its masked phone (None in privacy mode), and until
+    when a number that replaced another one gets no code (None: it gets one now)."""
 
     login: str
     masked_phone: str | None
+    cooling_until: datetime | None = None
 
 
 def start_recovery(typed: str) -> Lookup:
@@ -63,8 +67,20 @@ def start_recovery(typed: str) -> Lookup:
             return Lookup(login=login, masked_phone=None)
         raise
     assert account.phone is not None  # noqa: S101  (_recoverable guarantees it)
-    masked = None if privacy_on() else mask_phone(account.phone)
-    return Lookup(login=account.login, masked_phone=masked)
+    if privacy_on():
+        return Lookup(login=account.login, masked_phone=None)
+    return Lookup(
+        login=account.login,
+        masked_phone=mask_phone(account.phone),
+        cooling_until=cooling_until(account.login),
+    )
+
+
+def cooling_until(login: str) -> datetime | None:
+    """Until when the account's number, if it replaced another one lately, gets no code."""
+    wait = recovery_settings().phone_cooling_off
+    replaced = phone_replaced_since(login, clock.now() - wait)
+    return replaced + wait if replaced else None
 
 
 @reports("code")
@@ -77,7 +93,10 @@ def send_code(login: str, *, ip: str | None) -> Challenge:
     login = canonical_login(login) or ""  # the session's, already canonical; callers may vary
     try:
         account: Account | None = _recoverable(login)
-    except NotRecoverable:
+        until = cooling_until(login)
+        if until is not None:
+            raise PhoneCoolingOff(until)
+    except (NotRecoverable, PhoneCoolingOff):
         if not (login and privacy_on()):
             raise
         account = None

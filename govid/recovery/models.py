@@ -15,6 +15,8 @@ class Challenge(models.Model):
         USED = "used", "used"
         ATTEMPTS = "attempts", "too many wrong codes"
         SMS_FAILED = "sms_failed", "SMS not sent"
+        # The account changed under it (lock, phone, password, ...): the code opens nothing.
+        ENDED = "ended", "ended by a change of the account"
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     login = models.CharField(max_length=254)
@@ -41,6 +43,8 @@ class Challenge(models.Model):
         """Why this challenge cannot take a code any more (a stable code), or None."""
         if self.end_reason == self.End.USED:
             return "challenge_used"
+        if self.end_reason == self.End.ENDED:
+            return "challenge_ended"
         if self.end_reason:
             return "too_many_attempts" if self.end_reason == self.End.ATTEMPTS else "code_not_sent"
         if now >= self.expires_at:

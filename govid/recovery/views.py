@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -28,6 +30,7 @@ from govid.recovery.errors import (
     NoMoreResends,
     NotRecoverable,
     PasswordRejected,
+    PhoneCoolingOff,
     ResendTooEarly,
     WrongCode,
 )
@@ -97,11 +100,31 @@ def phone(request: HttpRequest) -> HttpResponse:
         lookup = flow.start_recovery(login)
     except NotRecoverable:
         return _not_found(request)
-    return render(request, "recovery/phone.html", {"lookup": lookup})
+    return _phone_page(request, lookup)
+
+
+def _phone_page(
+    request: HttpRequest, lookup: flow.Lookup, refusal: str = "", status: int = 200
+) -> HttpResponse:
+    context = {"lookup": lookup, "refusal": refusal}
+    if lookup.cooling_until:
+        context["cooling_text"] = cooling_message(lookup.cooling_until)
+    return render(request, "recovery/phone.html", context, status=status)
+
+
+def cooling_message(until: datetime) -> str:
+    """Why no code goes to a number that replaced another one lately, and from when it will."""
+    local = timezone.localtime(until)
+    return _(
+        "Số điện thoại của tài khoản vừa được thay đổi. Để bảo vệ tài khoản, mã xác nhận chỉ "
+        "được gửi tới số mới từ %(time)s ngày %(date)s. Nếu bạn không yêu cầu thay đổi này, "
+        "hoặc cần khôi phục mật khẩu gấp, vui lòng liên hệ quản trị."
+    ) % {"time": local.strftime("%H:%M"), "date": local.strftime("%d/%m/%Y")}
 
 
 @never_cache
 @require_POST
+@answer_in_constant_time  # in privacy mode a stand-in must not answer faster than a real code
 @guard("code")
 def get_code(request: HttpRequest) -> HttpResponse:
     """Step 3: send the 6-digit code (or go back to the live one of this session)."""
@@ -118,15 +141,12 @@ def get_code(request: HttpRequest) -> HttpResponse:
         challenge = flow.send_code(login, ip=client_ip(request))
     except NotRecoverable:
         return _not_found(request)
+    except PhoneCoolingOff:
+        return _phone_page(request, flow.start_recovery(login), status=403)
     except (DailyLimitReached, CodeNotSent) as refusal:
         lookup = flow.start_recovery(login)
         status = 429 if isinstance(refusal, DailyLimitReached) else 503
-        return render(
-            request,
-            "recovery/phone.html",
-            {"lookup": lookup, "refusal": refusal_message(refusal.code)},
-            status=status,
-        )
+        return _phone_page(request, lookup, refusal_message(refusal.code), status)
     request.session[TOKEN] = str(challenge.token)
     return redirect("recovery:reset")
 
@@ -237,11 +257,16 @@ def sms_status_text(sms: CodeSms, masked_phone: str) -> str:
 
 @never_cache
 @require_POST
+@answer_in_constant_time
 @guard("code")
 def resend(request: HttpRequest) -> HttpResponse:
-    """ "Gửi lại": the same code again once the countdown reaches zero (enforced here too)."""
+    """ "Gửi lại": the same code again once the countdown reaches zero (enforced here too);
+    after the code expired, a new challenge, which this session then follows."""
     try:
-        flow.resend_code(request.session.get(TOKEN), ip=client_ip(request))
+        challenge = flow.resend_code(request.session.get(TOKEN), ip=client_ip(request))
+        request.session[TOKEN] = str(challenge.token)
+    except PhoneCoolingOff:
+        return redirect("recovery:phone")
     except ResendTooEarly as early:
         messages.warning(
             request,

@@ -14,6 +14,7 @@ from oauth2_provider.models import Application
 
 from govid.audit.log import record
 from govid.audit.queries import last_time_of
+from govid.directory.events import access_ended
 from govid.sso import holds
 from govid.sso.clients import describe
 from govid.sso.models import RelyingParty, User
@@ -38,6 +39,31 @@ class UserAdmin(admin.ModelAdmin[User]):
     def last_login(self, user: User) -> Any:
         """From the audit log, which records every login."""
         return getattr(user, "last_seen", None)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
+        # Only a superuser hands out the administration's powers, and nobody edits their own:
+        # another administrator does (so none grants themselves more, or locks the door).
+        powers = ["is_active", "is_staff", "is_superuser"]
+        if not request.user.is_superuser or (obj is not None and obj.pk == request.user.pk):
+            return [*self.readonly_fields, *powers]
+        return self.readonly_fields
+
+    def save_model(
+        self, request: HttpRequest, obj: User, form: ModelForm[Any], change: bool
+    ) -> None:
+        powers = ("is_active", "is_staff", "is_superuser")
+        stored = User.objects.filter(pk=obj.pk).first()
+        was = {name: getattr(stored, name) for name in powers} if stored else {}
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            actor = request.user.get_username()
+            changed = {name: getattr(obj, name) for name in was if was[name] != getattr(obj, name)}
+            if changed:
+                record("user_changed", actor=actor, subject=obj.login, **changed)
+            lost = [name for name, value in changed.items() if not value]
+            if lost:  # disabled, or a power taken away: what the account holds ends now
+                reason = "disabled" if "is_active" in lost else "role_revoked"
+                access_ended.send(sender=User, login=obj.login, reason=reason, actor=actor)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A user row is made at the person's first login, from the directory; added by hand it

@@ -6,7 +6,10 @@ than ``hold_max``: a hold slows guessing down but cannot lock anyone out for goo
 self-service recovery stays open (a successful reset releases the hold). Unknown accounts are
 counted like known ones, so a hold says nothing about whether an account exists.
 
-Counters live in Django's cache (the database by default, Redis in production), so every
+An attempt takes its place in the failure counts before its password is checked, in one atomic
+step of the limits' counter store (one upsert in the database, one script in Redis), so that
+parallel wrong passwords hold an account at exactly ``hold_after``, on every instance. Holds
+and strikes live in Django's cache (the database by default, Redis in production). Every
 process and the command line see the same ones. Times come from ``clock.now()``.
 """
 
@@ -20,6 +23,8 @@ from django.core.cache import cache
 
 from govid import clock
 from govid.audit.log import record
+from govid.limits.rules import counter_key
+from govid.limits.store import get_store
 from govid.sso.conf import SsoSettings, sso_settings
 
 PREFIX = "govid.sso.hold"
@@ -42,60 +47,94 @@ def _keys(kind: str, who: str) -> tuple[str, str, str]:
             f"{PREFIX}.strikes.{kind}.{digest}")  # fmt: skip
 
 
+class Held(Exception):
+    """The attempt is refused before its password is checked: ``hold`` says until when."""
+
+    def __init__(self, hold: Hold) -> None:
+        super().__init__(hold.kind)
+        self.hold = hold
+
+
 @dataclass(frozen=True)
-class Standing:
-    """Where a login attempt stands before its password is checked."""
+class Attempt:
+    """A password check about to run, its place already taken in the failure counts."""
 
-    hold: Hold | None  # the hold that refuses it now, if any
-    failures: bool  # whether the account has failures counted in the running window
+    login: str
+    ip: str | None
+    account_n: int  # this attempt's place in the account's count (1 = the first)
+    ip_n: int  # ... and in the address's (0: not counted)
 
 
-def standing(login: str, ip: str | None) -> Standing:
-    """The hold that refuses a login attempt for ``login`` from ``ip`` now, if any, and
-    whether the account has failures to forget once it logs in (one round trip for all)."""
+def _fail_key(kind: str, who: str) -> str:
+    return counter_key("hold", kind, who)
+
+
+def begin_attempt(login: str, ip: str | None) -> Attempt:
+    """Take this attempt's place in the account's and the address's failure counts, before
+    its password is checked, in one atomic step of the shared store; raise Held if either is
+    held, or if the places up to the hold are already taken by attempts still running.
+
+    Counting first and checking after is what makes the hold exact: of many wrong passwords
+    sent at once for one account, ``hold_after`` are checked, whatever the instance.
+    """
+    conf = sso_settings()
     now = clock.now()
     wanted = {_keys(kind, who)[1]: kind for kind, who in (("account", login), ("ip", ip)) if who}
-    fail_key = _keys("account", login)[0]
-    found = cache.get_many([*wanted, fail_key])
+    found = cache.get_many(list(wanted))
     for key, kind in wanted.items():
         until = found.get(key)
         if until is not None and until > now.timestamp():
-            return Standing(Hold(kind, datetime.fromtimestamp(until, tz=now.tzinfo)), True)
-    return Standing(None, fail_key in found)
+            raise Held(Hold(kind, datetime.fromtimestamp(until, tz=now.tzinfo)))
+    window = int(conf.failure_window.total_seconds())
+    counters = [(_fail_key("account", login), window, conf.hold_after)]
+    if ip:
+        counters.append((_fail_key("ip", ip), window, conf.hold_after_ip))
+    counts = get_store().hit_each(counters, now.timestamp())
+    account_n = counts[0].n
+    ip_n = counts[1].n if len(counts) > 1 else 0
+    if account_n > conf.hold_after:
+        raise Held(Hold("account", now + _next_length("account", login, conf)))
+    if ip_n > conf.hold_after_ip:
+        get_store().give_back(_fail_key("account", login), now.timestamp())
+        raise Held(Hold("ip", now + _next_length("ip", ip or "", conf)))
+    return Attempt(login=login, ip=ip, account_n=account_n, ip_n=ip_n)
 
 
-def record_failure(login: str, ip: str | None) -> Hold | None:
-    """Count a wrong password for ``login`` from ``ip``; the hold it starts, if it starts one."""
+def failed(attempt: Attempt) -> Hold | None:
+    """The password was wrong: its place stays counted, and the attempt whose place is the
+    threshold starts the hold (exactly one does). The hold it starts, if any."""
     conf = sso_settings()
     started = None
-    for kind, who, threshold in (
-        ("account", login, conf.hold_after),
-        ("ip", ip, conf.hold_after_ip),
-    ):
-        if who and _count(kind, who, conf) >= threshold:
-            started = started or _start_hold(kind, who, conf)
+    if attempt.account_n == conf.hold_after:
+        started = _start_hold("account", attempt.login, conf)
+    if attempt.ip and attempt.ip_n == conf.hold_after_ip:
+        started = started or _start_hold("ip", attempt.ip, conf)
     return started
 
 
-def _count(kind: str, who: str, conf: SsoSettings) -> int:
-    key = _keys(kind, who)[0]
-    window = int(conf.failure_window.total_seconds())
-    cache.add(key, 0, timeout=window)  # the window starts at the first failure
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return 1
+def succeeded(attempt: Attempt) -> None:
+    """The password was right: the account's count starts again (its strikes stay
+    remembered) and the address gets its place back."""
+    store, now = get_store(), clock.now().timestamp()
+    store.reset(_fail_key("account", attempt.login))
+    if attempt.ip:
+        store.give_back(_fail_key("ip", attempt.ip), now)
+
+
+def _next_length(kind: str, who: str, conf: SsoSettings) -> timedelta:
+    strikes = int(cache.get(_keys(kind, who)[2], 0)) + 1
+    length: timedelta = min(conf.hold_first * 2 ** (strikes - 1), conf.hold_max)
+    return length
 
 
 def _start_hold(kind: str, who: str, conf: SsoSettings) -> Hold:
-    fail_key, until_key, strikes_key = _keys(kind, who)
+    _fail, until_key, strikes_key = _keys(kind, who)
     strikes = int(cache.get(strikes_key, 0)) + 1
     length = min(conf.hold_first * 2 ** (strikes - 1), conf.hold_max)
     until = clock.now() + length
     memory = int(conf.strike_memory.total_seconds())
     cache.set_many({until_key: until.timestamp(), strikes_key: strikes}, timeout=memory)
-    cache.delete(fail_key)  # the next hold needs a full count again
+    get_store().reset(_fail_key(kind, who))  # the next hold needs a full count again
     record(
         "login_held",
         actor="system",
@@ -108,16 +147,12 @@ def _start_hold(kind: str, who: str, conf: SsoSettings) -> Hold:
     return Hold(kind, until)
 
 
-def forget_failures(login: str) -> None:
-    """A successful login: the account's count starts again (its strikes stay remembered)."""
-    cache.delete(_keys("account", login)[0])
-
-
 def release(login: str, *, actor: str) -> bool:
     """End the account's hold and forget its failures and strikes; whether it was held."""
     keys = _keys("account", login)
     until = cache.get(keys[1])
     cache.delete_many(keys)
+    get_store().reset(_fail_key("account", login))
     held = until is not None and until > clock.now().timestamp()
     if held:
         record("login_hold_released", actor=actor, subject=login)

@@ -1,4 +1,4 @@
-"""What a password change means for SSO: sessions end, tokens are revoked, a hold is released."""
+"""What the directory's changes mean for SSO: sessions end, tokens are revoked, a hold released."""
 
 from __future__ import annotations
 
@@ -10,21 +10,29 @@ from django.dispatch import receiver
 
 from govid.audit.log import record
 from govid.directory.base import Account
-from govid.directory.events import password_changed
+from govid.directory.events import access_ended, password_changed
 from govid.sso import holds
-from govid.sso.models import User
 from govid.sso.sessions import end_all_sessions
-from govid.sso.tokens import revoke_all_tokens
+from govid.sso.tokens import revoke_tokens_of
 
 
 @receiver(password_changed)
 def _on_password_changed(sender: Any, account: Account, actor: str, **kwargs: Any) -> None:
     # Inside the change's transaction: if the change is undone, so is all of this.
-    end_all_sessions(account.login)
-    user = User.objects.filter(login=account.login).first()
-    if user is not None:
-        revoked = revoke_all_tokens(user)
-        if revoked:
-            record("tokens_revoked", actor=actor, subject=account.login, count=revoked)
+    end_access(account.login, actor=actor)
     # The person proved who they are: a login hold has no reason to stay.
     transaction.on_commit(partial(holds.release, account.login, actor=actor))
+
+
+@receiver(access_ended)
+def _on_access_ended(sender: Any, login: str, actor: str, **kwargs: Any) -> None:
+    end_access(login, actor=actor)
+
+
+def end_access(login: str, *, actor: str) -> None:
+    """Every session of ``login`` (remembered ones too) ends at its next request on any
+    instance, and its OIDC tokens and pending codes are revoked."""
+    end_all_sessions(login)
+    revoked = revoke_tokens_of(login)
+    if revoked:
+        record("tokens_revoked", actor=actor, subject=login, count=revoked)

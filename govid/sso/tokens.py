@@ -17,6 +17,12 @@ from govid.sso.models import RedeemedCode, User
 REMEMBER_REDEEMED = timedelta(days=1)
 
 
+def revoke_tokens_of(login: str) -> int:
+    """Revoke every token of the person behind ``login``, if they ever signed in; how many."""
+    user = User.objects.filter(login=login).first()
+    return revoke_all_tokens(user) if user is not None else 0
+
+
 def revoke_all_tokens(user: User) -> int:
     """Revoke every access and refresh token of ``user`` (and pending codes); how many."""
     now = clock.now()

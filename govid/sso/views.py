@@ -76,26 +76,28 @@ def login_page(request: HttpRequest) -> HttpResponse:
 
 
 def _attempt_login(request: HttpRequest, form: LoginForm) -> tuple[User | None, int]:
-    """Check the hold, then the password; log in or count the failure (and say why)."""
+    """Take the attempt's place in the counts (or be held), check the password; log in or
+    count the failure (and say why)."""
     typed = form.cleaned_data["username"]
     key = canonical_login(typed) or typed.strip().lower()
     ip = client_ip(request)
-    state = holds.standing(key, ip)
-    hold = state.hold
-    if hold is not None:
-        record("login_refused", actor="anonymous", subject=key, ip=ip, reason=f"{hold.kind}_held")
-        form.add_error(None, _hold_message(hold))
+    try:
+        attempt = holds.begin_attempt(key, ip)
+    except holds.Held as held:
+        record(
+            "login_refused", actor="anonymous", subject=key, ip=ip, reason=f"{held.hold.kind}_held"
+        )
+        form.add_error(None, _hold_message(held.hold))
         return None, 429
     user = authenticate(request, username=typed, password=form.cleaned_data["password"])
     if not isinstance(user, User):
         record("login_failed", actor="anonymous", subject=key, ip=ip)
-        hold = holds.record_failure(key, ip)
+        hold = holds.failed(attempt)
         form.add_error(
             None, _hold_message(hold) if hold else _("Tên tài khoản hoặc mật khẩu không đúng.")
         )
         return None, 429 if hold else 400
-    if state.failures:
-        holds.forget_failures(key)
+    holds.succeeded(attempt)
     login(request, user)  # rotates the session id
     start_session(request.session, remember=form.cleaned_data["remember"])
     record("login", actor=user.login, subject=user.login, ip=ip)
@@ -148,16 +150,21 @@ def _account_of(user: User) -> Account | None:
     return get_directory().find(user.login)
 
 
+def _signed_in_login(request: HttpRequest) -> str | None:
+    return request.user.get_username() if request.user.is_authenticated else None
+
+
 @never_cache
 @login_required
 @sensitive_post_parameters("old_password", "password1", "password2")
 @require_http_methods(["GET", "POST"])
+@guard("login", account=_signed_in_login)
 def account_page(request: HttpRequest) -> HttpResponse:
     """My account: name, mailbox, unit, masked phone; change the password with the old one."""
     user = request.user
     assert isinstance(user, User)  # noqa: S101  (login_required)
     account = _account_of(user)
-    if account is None:
+    if account is None or account.locked:
         logout(request)
         return redirect("sso:login")
     form = ChangePasswordForm(request.POST if request.method == "POST" else None)
@@ -182,10 +189,29 @@ def account_page(request: HttpRequest) -> HttpResponse:
 def _change_password(
     request: HttpRequest, user: User, account: Account, form: ChangePasswordForm
 ) -> bool:
+    """The current password is a secret too: checked under the login's holds, failures audited."""
     directory = get_directory()
-    if not directory.verify_password(account, form.cleaned_data["old_password"]):
-        form.add_error("old_password", _("Mật khẩu hiện tại không đúng."))
+    ip = client_ip(request)
+    try:
+        attempt = holds.begin_attempt(account.login, ip)
+    except holds.Held as held:
+        record(
+            "password_change_refused",
+            actor=user.login,
+            subject=account.login,
+            ip=ip,
+            reason=f"{held.hold.kind}_held",
+        )
+        form.add_error("old_password", _hold_message(held.hold))
         return False
+    if not directory.verify_password(account, form.cleaned_data["old_password"]):
+        record("password_change_failed", actor=user.login, subject=account.login, ip=ip)
+        hold = holds.failed(attempt)
+        form.add_error(
+            "old_password", _hold_message(hold) if hold else _("Mật khẩu hiện tại không đúng.")
+        )
+        return False
+    holds.succeeded(attempt)
     new = form.cleaned_data["password1"]
     errors = policy_errors(account, new)
     if errors:
@@ -194,9 +220,7 @@ def _change_password(
         return False
     try:
         with transaction.atomic():
-            apply_new_password(
-                account, new, actor=user.login, action="password_changed", ip=client_ip(request)
-            )
+            apply_new_password(account, new, actor=user.login, action="password_changed", ip=ip)
     except AccountLocked:
         form.add_error(None, _("Tài khoản đang bị khoá, vui lòng liên hệ quản trị!"))
         return False

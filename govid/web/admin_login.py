@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from govid.web.accounts import account_active
+
 
 def admin_login(request: HttpRequest, extra_context: object = None) -> HttpResponse:
     if request.user.is_authenticated:
@@ -18,8 +20,16 @@ def admin_login(request: HttpRequest, extra_context: object = None) -> HttpRespo
     return redirect(f"{reverse('sso:login')}?{urlencode({'next': target})}")
 
 
+def has_permission(request: HttpRequest) -> bool:
+    """Django's rule (active and staff), and the directory's on every request: a locked or
+    removed account loses the administration at once, whatever its session says."""
+    user = request.user
+    return bool(user.is_active and user.is_staff) and account_active(user.get_username())
+
+
 def install() -> None:
     admin.site.login = admin_login  # type: ignore[method-assign]
+    admin.site.has_permission = has_permission  # type: ignore[method-assign]
     admin.site.site_header = "Quản trị govid"
     admin.site.site_title = "govid"
     admin.site.index_title = "Quản trị"

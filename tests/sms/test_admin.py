@@ -12,13 +12,11 @@ from govid.recovery import flow
 from govid.sms.base import SmsRefused
 from govid.sms.delivery import queue_sms
 from govid.sms.models import Message
-from govid.sso.models import User
 
 
 @pytest.fixture
-def helpdesk(client, db):
-    client.force_login(User.objects.create_superuser("quantri@soctrang.gov.vn"))
-    return client
+def helpdesk(administrator):
+    return administrator
 
 
 @pytest.fixture

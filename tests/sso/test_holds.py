@@ -107,12 +107,10 @@ def test_the_administrator_unblocks_from_the_command_line(client, account, froze
     assert login(client, "an.nguyen", PASSWORD).status_code == 302
 
 
-def test_the_administrator_unblocks_from_the_admin(client, account, frozen):
+def test_the_administrator_unblocks_from_the_admin(client, account, administrator, frozen):
     fail(client)
-    User.objects.create_superuser("quantri@soctrang.gov.vn")
     User.objects.create_user("an.nguyen@soctrang.gov.vn")
-    admin = Client()
-    admin.force_login(User.objects.get(login="quantri@soctrang.gov.vn"))
+    admin = administrator
     target = User.objects.get(login="an.nguyen@soctrang.gov.vn")
     response = admin.post(
         "/quan-tri/sso/user/",

@@ -1,10 +1,9 @@
-"""Roles in the back office: the provider's administrators grant and revoke them here (the
-command line, `manage.py staff`, does the same). Every change is audited by govid.backoffice.staff.
+"""Roles in the back office: the provider's administrators grant and revoke them here, within
+the units their own administration reaches (the command line, `manage.py staff`, does the
+same). Every change and every refusal is audited by govid.backoffice.staff.
 """
 
 from __future__ import annotations
-
-from contextlib import suppress
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,13 +14,31 @@ from django.views.decorators.http import require_http_methods, require_POST
 from govid.backoffice.access import Staff
 from govid.backoffice.forms import GrantForm
 from govid.backoffice.models import Role, RoleGrant
-from govid.backoffice.staff import UNIT_KIND, StaffError, grant, revoke
+from govid.backoffice.staff import UNIT_KIND, StaffError, grant, reaches, revoke
 from govid.backoffice.views.common import staff_view
 from govid.directory import canonical_login, get_directory
 
 
+def refusal_message(code: str) -> str:
+    """A StaffError's code in the user's language."""
+    return {
+        "outside_scope": _("Đơn vị này nằm ngoài phạm vi quản trị của bạn."),
+        "wider_than_own": _(
+            "Chỉ quản trị viên toàn tỉnh mới cấp hoặc thu hồi quyền trên toàn tỉnh."
+        ),
+        "own_admin": _("Bạn không thể tự thu hồi quyền quản trị của mình."),
+        "last_admin": _(
+            "Đây là quản trị viên toàn tỉnh cuối cùng: hãy cấp quyền này cho người khác trước."
+        ),
+    }.get(code, _("Không cấp được quyền này. Vui lòng kiểm tra lại."))
+
+
 def _form(staff: Staff, data: object = None) -> GrantForm:
-    units = [(u.code, f"{u.code} - {u.name}") for u in staff.tree.all() if u.kind != "province"]
+    units = [
+        (u.code, f"{u.code} - {u.name}")
+        for u in staff.tree.all()
+        if u.kind != "province" and reaches(staff, u.code)
+    ]
     return GrantForm(data, roles=list(Role.choices), units=units)  # type: ignore[arg-type]
 
 
@@ -54,6 +71,7 @@ def _page(request: HttpRequest, staff: Staff, form: GrantForm, status: int = 200
             "own_admin": g.login == staff.login and g.role == Role.PROVIDER_ADMIN,
         }
         for g in grants
+        if reaches(staff, g.unit_code)  # an administrator of one district sees that district
     ]
     return render(request, "backoffice/roles.html", {"rows": rows, "form": form}, status=status)
 
@@ -64,17 +82,26 @@ def roles(request: HttpRequest, staff: Staff) -> HttpResponse:
     if request.method == "GET":
         return _page(request, staff, _form(staff))
     form = _form(staff, request.POST)
-    login = _check(form, staff) if form.is_valid() else None
+    valid = form.is_valid()
+    if not valid and "unit" in form.errors and request.POST.get("unit"):
+        # A unit that is not offered is one beyond this administrator: say so, and audit it.
+        try:
+            grant(request.POST.get("login", ""), role=request.POST.get("role", ""),
+                  units=[request.POST["unit"]], actor=staff.login, by=staff)  # fmt: skip
+        except StaffError as refused:
+            if refused.code != "invalid":
+                form.errors["unit"] = form.error_class([refusal_message(refused.code)])
+    login = _check(form, staff) if valid else None
     if login is not None:
         code = form.cleaned_data["unit"]
         try:
             grant(login, role=form.cleaned_data["role"], units=[code] if code else [],
-                  actor=staff.login)  # fmt: skip
-        except StaffError:  # the account or unit went away since the check
-            form.add_error(None, _("Không cấp được quyền này. Vui lòng kiểm tra lại."))
-        else:
-            messages.success(request, _("Đã cấp quyền."))
-            return redirect("backoffice:roles")
+                  actor=staff.login, by=staff)  # fmt: skip
+        except StaffError as refused:  # beyond this administrator, or gone since the check
+            form.add_error(None, refusal_message(refused.code))
+            return _page(request, staff, form, status=403 if refused.code != "invalid" else 400)
+        messages.success(request, _("Đã cấp quyền."))
+        return redirect("backoffice:roles")
     return _page(request, staff, form, status=400)
 
 
@@ -84,11 +111,12 @@ def revoke_role(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
     found = RoleGrant.objects.filter(pk=pk).first()
     if found is None:
         raise Http404
-    if found.login == staff.login and found.role == Role.PROVIDER_ADMIN:
-        # Nobody locks themselves out: another administrator takes this one away.
-        messages.error(request, _("Bạn không thể tự thu hồi quyền quản trị của mình."))
+    try:
+        revoke(found.login, role=found.role, units=[found.unit_code], actor=staff.login, by=staff)
+    except StaffError as refused:
+        if refused.code == "invalid":  # revoked meanwhile by someone else: the list shows it
+            return redirect("backoffice:roles")
+        messages.error(request, refusal_message(refused.code))
         return redirect("backoffice:roles")
-    with suppress(StaffError):  # revoked meanwhile by someone else: the list shows it gone
-        revoke(found.login, role=found.role, units=[found.unit_code], actor=staff.login)
     messages.success(request, _("Đã thu hồi quyền."))
     return redirect("backoffice:roles")
