@@ -171,9 +171,11 @@ def account_page(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid() and _change_password(request, user, account, form):
-            messages.success(request, _("Thay đổi mật khẩu thành công!"))
-            return redirect("sso:account")
+        if form.is_valid():
+            status = _change_password(request, user, account, form)
+            if status == 302:
+                messages.success(request, _("Thay đổi mật khẩu thành công!"))
+                return redirect("sso:account")
     return render(
         request,
         "sso/account.html",
@@ -188,8 +190,9 @@ def account_page(request: HttpRequest) -> HttpResponse:
 
 def _change_password(
     request: HttpRequest, user: User, account: Account, form: ChangePasswordForm
-) -> bool:
-    """The current password is a secret too: checked under the login's holds, failures audited."""
+) -> int:
+    """The current password is a secret too: checked under the login's holds, failures audited.
+    The answer's status: 302 changed, 429 held, 400 refused."""
     directory = get_directory()
     ip = client_ip(request)
     try:
@@ -203,31 +206,31 @@ def _change_password(
             reason=f"{held.hold.kind}_held",
         )
         form.add_error("old_password", _hold_message(held.hold))
-        return False
+        return 429
     if not directory.verify_password(account, form.cleaned_data["old_password"]):
         record("password_change_failed", actor=user.login, subject=account.login, ip=ip)
         hold = holds.failed(attempt)
         form.add_error(
             "old_password", _hold_message(hold) if hold else _("Mật khẩu hiện tại không đúng.")
         )
-        return False
+        return 429 if hold else 400
     holds.succeeded(attempt)
     new = form.cleaned_data["password1"]
     errors = policy_errors(account, new)
     if errors:
         for message in errors:
             form.add_error("password1", message)
-        return False
+        return 400
     try:
         with transaction.atomic():
             apply_new_password(account, new, actor=user.login, action="password_changed", ip=ip)
     except AccountLocked:
         form.add_error(None, _("Tài khoản đang bị khoá, vui lòng liên hệ quản trị!"))
-        return False
+        return 400
     except PasswordRefused as refused:
         for message in refused.messages:
             form.add_error("password1", message)
-        return False
+        return 400
     user.refresh_from_db()
     update_session_auth_hash(request, user)  # this session stays; the others end
-    return True
+    return 302

@@ -85,3 +85,7 @@ def lockout_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
     var = tmp_path_factory.mktemp("lockout-var")
     with serve(var, **{**DEFAULTS, **BEHIND_PROXY, **SHORT_WINDOWS}) as server:
         yield server
+
+
+# The back office's world of units, accounts and roles, for the trust-boundary attacks.
+from tests.backoffice.conftest import world  # noqa: E402, F401
