@@ -190,6 +190,26 @@ def test_wrong_passwords_on_both_instances_add_up_to_one_hold(deployment):
         assert page.status_code == 429 and "tạm thời không đăng nhập được" in page.text
 
 
+def test_parallel_wrong_passwords_on_both_instances_are_checked_five_times(deployment):
+    """Sent at once, half to each instance: one count in Redis, exactly five checks."""
+    login, _phone = new_account(deployment.a)
+    targets = []
+    for n in range(12):
+        live = (deployment.a, deployment.b)[n % 2]
+        http = requests.Session()
+        http.get(f"{live.url}/", timeout=10)  # the CSRF cookie
+        targets.append((f"{live.url}/", http))
+    token = targets[0][1].cookies["govid_csrf"]
+    for _url, http in targets:
+        http.cookies.set("govid_csrf", token)
+    fields = {"csrfmiddlewaretoken": token, "username": login, "password": "Sai@Matkhau1"}
+    answers = _submit_at_once(targets, fields)
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [400] * 4 + [429] * 8, statuses
+    assert deployment.events("login_failed", login) == 5
+    assert deployment.events("login_held", login) == 1
+
+
 def test_the_daily_code_limit_counts_codes_from_both_instances(deployment):
     login, phone = new_account(deployment.a)
     instances = [deployment.a, deployment.b]
