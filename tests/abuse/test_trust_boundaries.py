@@ -270,6 +270,34 @@ def test_a_lock_ends_a_remembered_session_its_tokens_and_its_code(account, sms):
     assert signed_in_status("an.nguyen") == 400  # and no new session either
 
 
+def tokens_of(login: str) -> tuple[int, int]:
+    """(live access tokens, unrevoked refresh tokens) a relying party holds for ``login``."""
+    from oauth2_provider.models import AccessToken, RefreshToken
+
+    user = User.objects.get(login=login)
+    refresh = RefreshToken.objects.filter(user=user, revoked__isnull=True)
+    return AccessToken.objects.filter(user=user).count(), refresh.count()
+
+
+def test_a_phone_change_or_a_lock_revokes_what_relying_parties_hold(account):
+    from oauth2_provider.models import AccessToken, Application, RefreshToken
+
+    signed_in()
+    user = User.objects.get(login=account.login)
+    app = Application.objects.create(
+        name="Một cửa", client_type="confidential", authorization_grant_type="authorization-code"
+    )
+    expires = clock.now() + timedelta(minutes=10)
+    access = AccessToken.objects.create(
+        user=user, application=app, token="a" * 40, expires=expires, scope="openid"
+    )
+    RefreshToken.objects.create(user=user, application=app, token="r" * 40, access_token=access)
+    assert tokens_of(account.login) == (1, 1)
+    call_command("accounts", "lock", "an.nguyen", stdout=StringIO())
+    assert tokens_of(account.login) == (0, 0)
+    assert Event.objects.filter(action="tokens_revoked", subject=account.login).exists()
+
+
 def signed_in_status(login: str) -> int:
     return int(Client().post("/", {"username": login, "password": PASSWORD}).status_code)
 

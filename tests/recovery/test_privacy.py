@@ -93,3 +93,19 @@ def test_the_daily_cap_holds_for_stand_ins_too(sms):
                 client.post("/quen-mat-khau/lay-ma/", REMOTE_ADDR=f"192.0.2.{i}").status_code
             )
     assert answers == ([302] * 5 + [429]) * 2
+
+
+def test_the_code_step_answers_after_the_same_floor_for_everyone(settings, sms):
+    """A real code is queued (rows, a task), a stand-in is not: neither answers sooner than the
+    floor, so the time of "Lấy mã xác nhận" does not tell them apart either."""
+    import time
+
+    settings.GOVID_LIMITS = {**settings.GOVID_LIMITS, "lookup_time_ms": 250}
+    for typed in WHO:
+        client = Client()
+        client.post("/quen-mat-khau/", {"email": typed})
+        started = time.monotonic()
+        response = client.post("/quen-mat-khau/lay-ma/")
+        took = time.monotonic() - started
+        assert response.status_code == 302, typed
+        assert took >= 0.25, (typed, took)
