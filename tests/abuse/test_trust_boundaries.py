@@ -279,7 +279,7 @@ def tokens_of(login: str) -> tuple[int, int]:
     return AccessToken.objects.filter(user=user).count(), refresh.count()
 
 
-def test_a_phone_change_or_a_lock_revokes_what_relying_parties_hold(account):
+def test_a_lock_revokes_what_relying_parties_hold(account):
     from oauth2_provider.models import AccessToken, Application, RefreshToken
 
     signed_in()

@@ -140,6 +140,59 @@ def test_the_provider_gives_a_new_focal_officer_the_unit_desk(browser, live):
     ).click()
     expect(admin.get_by_text("Đã thu hồi quyền.")).to_be_visible()
     officer.goto(live.url + "/van-phong/de-nghi/moi/")
-    expect(officer.get_by_role("heading", name="Không có quyền truy cập")).to_be_visible()
+    # A role taken away ends the officer's sessions: back to the login page.
+    expect(officer.get_by_role("heading", name="Đăng nhập")).to_be_visible()
     for page in (admin, officer):
         page.context.close()
+
+
+def file_replacement(browser, live, login: str, phone: str) -> None:
+    """The unit proposes a new number for ``login``, the district forwards, the provider
+    applies: three people, each in their own browser at 360 px."""
+    unit = desk(browser, live, "daumoi.p1")
+    unit.get_by_role("link", name="Lập đề nghị mới").click()
+    unit.get_by_label("Đơn vị").select_option("TPST-P1")
+    unit.get_by_role("button", name="Lập đề nghị").click()
+    number = unit.get_by_role("heading", name="Đề nghị số").inner_text().rsplit(" ", 1)[-1]
+    unit.get_by_label("Email công vụ").fill(login)
+    unit.get_by_label("Số điện thoại di động mới").fill(phone)
+    unit.get_by_label("Lý do").fill("Đổi số điện thoại")
+    unit.get_by_role("button", name="Thêm vào đề nghị").click()
+    unit.get_by_role("button", name="Gửi đề nghị").click()
+    expect(unit.get_by_text("Đã gửi, chờ huyện xem xét").first).to_be_visible()
+    district = desk(browser, live, "vhtt.tpst")
+    district.get_by_role("link", name=f"#{number}").click()
+    district.get_by_role("button", name="Chuyển Trung tâm Công nghệ số").click()
+    expect(district.get_by_text("Đã chuyển Trung tâm Công nghệ số").first).to_be_visible()
+    provider = desk(browser, live, "quantri")
+    provider.get_by_role("link", name=f"#{number}").click()
+    provider.get_by_role("button", name="Cập nhật vào hệ thống").click()
+    expect(provider.get_by_text("Đã cập nhật", exact=True).first).to_be_visible()
+    for page in (unit, district, provider):
+        page.context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_replaced_number_is_told_and_waits_a_day_before_recovery(browser, live, width):
+    """Both numbers hear of the change; the person asking for a code is told why it waits,
+    until when, and whom to call, on a phone and at a desk."""
+    login = f"e2e.doi.so.{width}"
+    old, new = f"+8491277{width:04d}", f"+8498877{width:04d}"
+    live.manage("accounts", "add", login, "--name", "Phan Văn Đổi", "--unit", "TPST-P1",
+                "--phone", old)  # fmt: skip
+    file_replacement(browser, live, login, "0" + new.removeprefix("+84"))
+    assert len(live.wait_for_messages(old, 1)) == 1  # the old number hears of it
+    assert len(live.wait_for_messages(new, 1)) == 1  # and the new one
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="vi-VN")
+    person = context.new_page()
+    person.goto(live.url + "/quen-mat-khau/")
+    person.get_by_label("Email công vụ").fill(login)
+    person.get_by_role("button", name="Tiếp tục").click()
+    alert = person.get_by_role("alert")
+    expect(alert).to_contain_text("Số điện thoại của tài khoản vừa được thay đổi.")
+    expect(alert).to_contain_text("mã xác nhận chỉ được gửi tới số mới từ")
+    expect(alert).to_contain_text("0299 3 888 999")
+    expect(person.get_by_role("button", name="Lấy mã xác nhận")).to_have_count(0)
+    assert person.evaluate("document.documentElement.scrollWidth") <= width
+    assert len(live.messages(new)) == 1  # no code went anywhere
+    context.close()
