@@ -200,3 +200,12 @@ def test_govid_sees_the_real_client_address_not_a_forged_one(proxy):
 def test_govid_knows_the_request_came_over_https(proxy):
     answer = browser(proxy).get(f"{proxy.https}/.well-known/openid-configuration", timeout=10)
     assert answer.json()["issuer"].startswith("https://127.0.0.1")
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/", "/static/govid/", "/.git/config", "/static/../manage.py", "/.env"]
+)
+def test_no_folder_is_listed_and_no_repository_file_is_served(proxy, path):
+    answer = browser(proxy).get(f"{proxy.https}{path}", allow_redirects=False, timeout=10)
+    assert answer.status_code in (403, 404), (path, answer.status_code)
+    assert "Index of" not in answer.text and "[core]" not in answer.text
