@@ -1,5 +1,6 @@
-"""docs/security.md maps every ASVS 4.0.3 level-2 requirement of V2.1, 2.2, 2.5, 2.7, 2.8 and V3
-to the tests that prove it (or says why none applies), and every test it names exists."""
+"""docs/security.md maps every ASVS 4.0.3 level-2 requirement of V2.1, 2.2, 2.5, 2.7, 2.8, V3,
+V4.1-4.3, V7.1-7.3 and V8.3 to the tests that prove it (or says why none applies), and every
+test it names exists."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ REQUIREMENTS = (
     + ["3.1.1", "3.2.1", "3.2.2", "3.2.3", "3.2.4", "3.3.1", "3.3.2", "3.3.3", "3.3.4"]
     + ["3.4.1", "3.4.2", "3.4.3", "3.4.4", "3.4.5", "3.5.1", "3.5.2", "3.5.3"]
     + ["3.6.1", "3.6.2", "3.7.1"]
+    # V4 access control (4.1.4 was deleted in 4.0.3 as a duplicate of 4.1.3).
+    + ["4.1.1", "4.1.2", "4.1.3", "4.1.5", "4.2.1", "4.2.2", "4.3.1", "4.3.2", "4.3.3"]
 )
 STATUSES = ("met", "configurable", "deviation", "partly", "not applicable")
 TEST = re.compile(r"`(tests/[\w/]+\.py)::(test_\w+)`")
