@@ -21,6 +21,7 @@ from govid.directory.base import Account, AccountLocked, PasswordRefused
 from govid.directory.changes import phone_replaced_since
 from govid.directory.phones import mask_phone
 from govid.limits.counting import hit
+from govid.limits.devices import budget
 from govid.passwords.change import apply_new_password, policy_errors
 from govid.recovery import codes
 from govid.recovery.conf import recovery_settings
@@ -84,11 +85,12 @@ def cooling_until(login: str) -> datetime | None:
 
 
 @reports("code")
-def send_code(login: str, *, ip: str | None) -> Challenge:
+def send_code(login: str, *, ip: str | None, known_device: bool = False) -> Challenge:
     """Step 3: a new challenge, its code SMS queued, within the daily cap.
 
     Returns as soon as the SMS is queued; the reset page follows its state (``code_sms``). If
-    the SMS ends failed, the challenge ends too and does not count against the cap.
+    the SMS ends failed, the challenge ends too and does not count against the cap. A known
+    device (``govid.limits.devices``) has a cap and limits of its own.
     """
     login = canonical_login(login) or ""  # the session's, already canonical; callers may vary
     try:
@@ -102,17 +104,19 @@ def send_code(login: str, *, ip: str | None) -> Challenge:
         account = None
     conf = recovery_settings()
     now = clock.now()
-    if _codes_today(login, now) >= conf.daily_codes:
+    known = known_device
+    if _codes_today(login, now, known) >= conf.daily_codes:
         raise DailyLimitReached()
-    hit("code", account=login, phone=account.phone if account else None)
+    phone = account.phone if account else None
+    hit("code", account=budget(login, known=known), phone=budget(phone, known=known))
     if account is None:
         with transaction.atomic():
-            if _codes_today(login, now) >= conf.daily_codes:
+            if _codes_today(login, now, known) >= conf.daily_codes:
                 raise DailyLimitReached()
-            return stand_in_challenge(login, now=now, ip=ip)
+            return stand_in_challenge(login, now=now, ip=ip, known_device=known)
     assert account.phone is not None  # noqa: S101
     with transaction.atomic():
-        if _codes_today(account.login, now) >= conf.daily_codes:  # a request a moment earlier
+        if _codes_today(account.login, now, known) >= conf.daily_codes:  # a moment earlier
             raise DailyLimitReached()
         challenge = Challenge.objects.create(
             login=account.login,
@@ -122,6 +126,7 @@ def send_code(login: str, *, ip: str | None) -> Challenge:
             created_at=now,
             expires_at=now + conf.code_ttl,
             last_sent_at=now,
+            known_device=known,
         )
         record(
             "recovery_code_sent",
@@ -155,7 +160,7 @@ def resend_code(token: str | None, *, ip: str | None) -> Challenge:
     challenge = _challenge(token)
     problem = challenge.problem(now)
     if problem == "code_expired":
-        return send_code(challenge.login, ip=ip)
+        return send_code(challenge.login, ip=ip, known_device=challenge.known_device)
     if problem:
         raise ChallengeOver(problem)
     if challenge.resends_left <= 0:
@@ -163,7 +168,7 @@ def resend_code(token: str | None, *, ip: str | None) -> Challenge:
     wait = challenge.seconds_until_resend(now)
     if wait > 0:
         raise ResendTooEarly(wait)
-    hit("code", account=challenge.login, phone=challenge.phone)
+    hit("code", **_budgets(challenge))
     claimed = Challenge.objects.filter(
         pk=challenge.pk,
         resends=challenge.resends,
@@ -188,7 +193,7 @@ def reset_password(token: str | None, *, code: str, password: str, ip: str | Non
     challenge = live_challenge(token)
     # The guessing budget spans every challenge of the account and of the phone, and is spent
     # before anything else: many parallel challenges do not multiply the guesses.
-    hit("check", account=challenge.login, phone=challenge.phone or None)
+    hit("check", **_budgets(challenge))
     account = get_directory().find(challenge.login)
     if challenge.stand_in:  # privacy mode: a wrong code, like any a real challenge refuses
         stand_in = Account(key="", login=challenge.login, name="")
@@ -249,12 +254,24 @@ def _recoverable(login: str | None) -> Account:
     return account
 
 
-def _codes_today(login: str, now: datetime) -> int:
+def _codes_today(login: str, now: datetime, known_device: bool) -> int:
+    """Codes of the last 24 hours, those of known devices and the others counted apart."""
     return (
-        Challenge.objects.filter(login=login, created_at__gt=now - timedelta(hours=24))
+        Challenge.objects.filter(
+            login=login, created_at__gt=now - timedelta(hours=24), known_device=known_device
+        )
         .exclude(end_reason=Challenge.End.SMS_FAILED)
         .count()
     )
+
+
+def _budgets(challenge: Challenge) -> dict[str, str | None]:
+    """The account and phone budgets a challenge's steps are counted under."""
+    known = challenge.known_device
+    return {
+        "account": budget(challenge.login, known=known),
+        "phone": budget(challenge.phone or None, known=known),
+    }
 
 
 def _queue_code(challenge: Challenge, now: datetime) -> None:

@@ -30,6 +30,9 @@ class Challenge(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=16, choices=End.choices, blank=True)
+    # Asked from a browser where the account signed in or recovered before: its limits are
+    # counted apart from everyone else's (govid.limits.devices), so strangers cannot spend them.
+    known_device = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["login", "created_at"])]

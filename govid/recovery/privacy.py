@@ -24,7 +24,9 @@ def privacy_on() -> bool:
     return recovery_settings().privacy
 
 
-def stand_in_challenge(login: str, *, now: datetime, ip: str | None) -> Challenge:
+def stand_in_challenge(
+    login: str, *, now: datetime, ip: str | None, known_device: bool = False
+) -> Challenge:
     """A challenge for an account that cannot be recovered: nothing is sent, nothing opens it."""
     conf = recovery_settings()
     challenge = Challenge.objects.create(
@@ -35,6 +37,7 @@ def stand_in_challenge(login: str, *, now: datetime, ip: str | None) -> Challeng
         created_at=now,
         expires_at=now + conf.code_ttl,
         last_sent_at=now,
+        known_device=known_device,
     )
     record("recovery_code_withheld", actor="anonymous", subject=login, ip=ip)
     return challenge

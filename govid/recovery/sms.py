@@ -16,6 +16,7 @@ from django.db.models import F
 from govid import clock
 from govid.audit.log import record
 from govid.limits.counting import give_back
+from govid.limits.devices import budget
 from govid.recovery import codes
 from govid.recovery.conf import recovery_settings
 from govid.recovery.models import Challenge
@@ -72,7 +73,12 @@ def sms_failed(message: Message, **kwargs: object) -> None:
     if challenge is None:
         return
     # No SMS went out: the code budgets of the account and the phone get this one back.
-    give_back("code", account=challenge.login, phone=challenge.phone)
+    known = challenge.known_device
+    give_back(
+        "code",
+        account=budget(challenge.login, known=known),
+        phone=budget(challenge.phone, known=known),
+    )
     with transaction.atomic():
         if tracking.others_may_arrive(message):
             Challenge.objects.filter(pk=challenge.pk, resends__gt=0).update(

@@ -21,6 +21,7 @@ from govid import clock
 from govid.captcha import pow as captcha
 from govid.directory import canonical_login
 from govid.directory.phones import mask_phone
+from govid.limits.devices import budget, known_device, remember_device
 from govid.limits.guard import answer_in_constant_time, guard
 from govid.recovery import flow, privacy
 from govid.recovery.errors import (
@@ -64,7 +65,9 @@ def _not_found(request: HttpRequest, form: ForgotPasswordForm | None = None) -> 
 
 
 def _typed_login(request: HttpRequest) -> str | None:
-    return canonical_login(request.POST.get("email", ""))
+    """The account's lookup budget: a known device's apart from strangers'."""
+    login = canonical_login(request.POST.get("email", ""))
+    return budget(login, known=known_device(request, login))
 
 
 @never_cache
@@ -138,7 +141,9 @@ def get_code(request: HttpRequest) -> HttpResponse:
     except ChallengeOver:
         pass
     try:
-        challenge = flow.send_code(login, ip=client_ip(request))
+        challenge = flow.send_code(
+            login, ip=client_ip(request), known_device=known_device(request, login)
+        )
     except NotRecoverable:
         return _not_found(request)
     except PhoneCoolingOff:
@@ -196,7 +201,9 @@ def reset(request: HttpRequest) -> HttpResponse:
                 for key in (LOGIN, TOKEN):
                     request.session.pop(key, None)
                 request.session[DONE] = True
-                return redirect("recovery:done")
+                done = redirect("recovery:done")
+                remember_device(request, done, challenge.login)
+                return done
     return render(
         request,
         "recovery/reset.html",

@@ -24,6 +24,7 @@ from govid.audit.log import record
 from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account, AccountLocked, PasswordRefused
 from govid.directory.phones import mask_phone
+from govid.limits.devices import remember_device
 from govid.limits.guard import guard
 from govid.passwords.change import apply_new_password, policy_errors
 from govid.sso import holds
@@ -71,7 +72,9 @@ def login_page(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         user, status = _attempt_login(request, form)
         if user is not None:
-            return redirect(next_url or "sso:account")
+            response = redirect(next_url or "sso:account")
+            remember_device(request, response, user.login)  # its own recovery budget
+            return response
     return render(request, "sso/login.html", {"form": form, **context}, status=status)
 
 
