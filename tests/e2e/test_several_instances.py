@@ -259,6 +259,17 @@ def test_a_session_made_on_one_instance_is_valid_on_the_other(deployment):
     assert again.status_code == 302 and again.headers["Location"].startswith("/?next=")
 
 
+def test_a_lock_on_one_instance_ends_a_remembered_session_held_on_the_other(deployment):
+    login, _phone = new_account(deployment.a)
+    on_b = Browser(deployment.b)
+    page = on_b.go(f"{deployment.b.url}/")
+    page = on_b.submit(page, {"username": login, "password": PASSWORD, "remember": "on"})
+    assert "Tài khoản của tôi" in page.text
+    deployment.a.manage("accounts", "lock", login)  # the operator, on instance A's machine
+    again = on_b.http.get(f"{deployment.b.url}/tai-khoan/", allow_redirects=False, timeout=10)
+    assert again.status_code == 302 and again.headers["Location"].startswith("/?next=")
+
+
 def test_both_instances_say_they_are_ready_on_the_shared_servers(deployment):
     for live in (deployment.a, deployment.b):
         answer = requests.get(f"{live.url}/readyz", timeout=10)
