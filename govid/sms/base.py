@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import abc
 
-from govid.directory.phones import national_digits
-
 
 class SmsError(Exception):
     """The gateway did not take the message. ``permanent`` errors are not worth a retry."""
@@ -35,12 +33,3 @@ class SmsGateway(abc.ABC):
 
     def close(self) -> None:  # noqa: B027  (optional: most gateways hold nothing)
         """Release connections and threads (a no-op for gateways that hold none)."""
-
-
-def scrub(answer: str, to: str, text: str) -> str:
-    """A gateway's answer as it may be logged and stored: without the text (it may hold a code)
-    or the number (some gateways echo both)."""
-    for secret in (text, to.removeprefix("+"), national_digits(to)):
-        if secret:
-            answer = answer.replace(secret, "***")
-    return answer

@@ -12,6 +12,7 @@ price is at-least-once: a message the gateway took just before the kill may go o
 from __future__ import annotations
 
 import logging
+import traceback
 from datetime import timedelta
 
 from django.db.models import F, Q
@@ -22,6 +23,7 @@ from govid.sms import get_routes, texts, tracking
 from govid.sms.base import SmsError
 from govid.sms.conf import sms_settings
 from govid.sms.models import Message
+from govid.sms.scrubbing import hidden_parts, scrub
 from govid.sms.text import unaccent
 
 log = logging.getLogger("govid.sms")
@@ -115,19 +117,36 @@ def deliver(message_id: int) -> str:
 
 
 def send_over_routes(message: Message, text: str) -> tuple[str, str]:
-    """Hand the text to the first route that takes it: (route name, provider's id)."""
+    """Hand the text to the first route that takes it: (route name, provider's id).
+
+    A route's answer is logged and kept only scrubbed of the text, its code and the number.
+    """
+    codes = hidden_parts(text, message.text)
+
+    def scrubbed(error: Exception) -> str:
+        return scrub(str(error), to=message.to, text=text, secrets=codes)
+
     errors: list[str] = []
     for name, gateway in get_routes():
         try:
             return name, gateway.send(message.to, text, ref=str(message.ref))
         except SmsError as error:
-            log.warning("sms %s route %s refused: %s", message.ref, name, error)
+            why = scrubbed(error)
+            log.warning("sms %s route %s refused: %s", message.ref, name, why)
             if error.permanent:
-                raise type(error)(f"{name}: {error}") from None
-            errors.append(f"{name}: {error}")
+                raise type(error)(f"{name}: {why}") from None
+            errors.append(f"{name}: {why}")
         except Exception as error:  # a gateway's bug must not lose the message
-            log.exception("sms %s route %s broke", message.ref, name)
-            errors.append(f"{name}: {type(error).__name__}")
+            kind, frames = type(error).__name__, "".join(traceback.format_tb(error.__traceback__))
+            log.error(
+                "sms %s route %s broke: %s: %s\n%s",
+                message.ref,
+                name,
+                kind,
+                scrubbed(error),
+                frames,
+            )
+            errors.append(f"{name}: {kind}")
     raise SmsError("; ".join(errors) or "no SMS route configured")
 
 

@@ -8,7 +8,9 @@ import time
 from django.db import close_old_connections
 
 from govid import clock
+from govid.sms import texts
 from govid.sms.models import Message
+from govid.sms.scrubbing import hidden_parts, scrub
 from govid.sms.signals import message_failed
 
 log = logging.getLogger("govid.sms")
@@ -76,7 +78,7 @@ def _apply(message: Message, state: str, detail: str) -> bool:
     if state == State.DELIVERED:
         changes: dict[str, object] = {"state": state, "delivered_at": now}
     else:
-        changes = {"state": state, "failed_at": now, "last_error": detail[:500]}
+        changes = {"state": state, "failed_at": now, "last_error": _scrubbed(message, detail)[:500]}
     if not Message.objects.filter(pk=message.pk, state=State.SENT).update(**changes):
         return False
     log.info("sms %s to %s reported %s", message.ref, message.masked_to, state)
@@ -84,6 +86,15 @@ def _apply(message: Message, state: str, detail: str) -> bool:
         message.refresh_from_db()
         message_failed.send(sender=Message, message=message)
     return True
+
+
+def _scrubbed(message: Message, detail: str) -> str:
+    """A report's detail (the SMSC's own words) without the text, its code or the number."""
+    try:
+        sent = texts.text_to_send(message) or message.text  # the code, while it still counts
+    except (LookupError, ValueError):
+        sent = message.text
+    return scrub(detail, to=message.to, text=sent, secrets=hidden_parts(sent, message.text))
 
 
 def apply_report_in_thread(state: str, **kwargs: object) -> None:

@@ -6,6 +6,11 @@ presets on the wire (it cannot run here for real: it is a paid service).
 ``/form``: form body with HTTP Basic credentials; answers ``ID: <id>``, or ``ERR: 114, ...``
 (HTTP 400) for a wrong number and ``ERR: 301, ...`` (HTTP 503) when busy.
 Numbers starting 84999 are wrong, 84998 busy.
+``/echo/<how>``: a carrier that refuses everything (HTTP 400) and echoes the request it got
+(JSON, form or query string) in its error answer, the text first: ``raw`` as received on the
+wire, or its fields as ``json`` (every character but letters and spaces a ``\\uXXXX`` escape),
+``percent`` (every character but letters percent-encoded) or ``html`` (numeric entities).
+``/echo/<how>/busy`` echoes the same way with HTTP 503 (try again later).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import re
 import threading
 import urllib.parse
 from dataclasses import dataclass, field
@@ -27,6 +33,7 @@ WRONG, BUSY = "84999", "84998"
 @dataclass
 class Carrier:
     received: list[dict[str, Any]] = field(default_factory=list)
+    echoes: list[str] = field(default_factory=list)  # the texts /echo/ sent back
     server: ThreadingHTTPServer | None = None
 
     @property
@@ -41,7 +48,9 @@ class Carrier:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if self.path == "/json":
+                if self.path.startswith("/echo/"):
+                    status, body, kind = carrier.answer_echo(self.path, raw, self.headers)
+                elif self.path == "/json":
                     status, body, kind = carrier.answer_json(raw, next(ids))
                 elif self.path == "/form":
                     status, body, kind = carrier.answer_form(raw, self.headers, next(ids))
@@ -103,3 +112,34 @@ class Carrier:
             {"to": phone, "text": form.get("text"), "id": sms_id, "from": form.get("from")}
         )
         return 200, f"ID: {sms_id}", "text/plain"
+
+    def answer_echo(self, path: str, raw: bytes, headers: Any) -> tuple[int, str, str]:
+        route, _, query = path.removeprefix("/echo/").partition("?")
+        how, _, busy = route.partition("/")
+        status = 503 if busy else 400
+        if "json" in headers.get("Content-Type", ""):
+            fields = {k: str(v) for k, v in json.loads(raw).items()}
+        else:
+            fields = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode() or query).items()}
+        text = fields.pop("text", "") or fields.pop("Content", "")
+        echoed = [("text", text), *fields.items()]
+        self.echoes.append(text)
+        if how == "raw":
+            return status, f"ERR {status} {raw.decode() or query}", "text/plain"
+        if how == "json":
+            inner = ", ".join(f'"{k}": "{_escaped(v, JSON_ESCAPE)}"' for k, v in echoed)
+            return status, f'{{"echo": {{{inner}}}, "error": "bad request"}}', "application/json"
+        if how == "percent":
+            pairs = "&".join(f"{k}={_escaped(v, '%{:02X}', spaces=True)}" for k, v in echoed)
+            return status, f"ERR {status} {pairs}", "text/plain"
+        lines = "".join(f"<p>{k}: {_escaped(v, '&#{};')}</p>" for k, v in echoed)
+        return status, f"<html><body>{lines}<p>Bad request</p></body></html>", "text/html"
+
+
+JSON_ESCAPE = "\\u{:04x}"
+
+
+def _escaped(value: str, form: str, *, spaces: bool = False) -> str:
+    """Every character but letters (and spaces, unless ``spaces``) written as ``form``."""
+    keep = "[A-Za-z]" if spaces else "[A-Za-z ]"
+    return "".join(c if re.fullmatch(keep, c) else form.format(ord(c)) for c in value)

@@ -227,8 +227,8 @@ def test_an_unwritable_outbox_is_an_sms_error(tmp_path):
 
 
 def test_a_gateways_answer_is_kept_without_the_text_or_the_number():
-    from govid.sms.base import scrub
+    from govid.sms.scrubbing import scrub
 
     echoed = "ERR: 301 to 84393555121 (0393555121): 'Ma xac nhan: 123456' rejected"
-    kept = scrub(echoed, "+84393555121", "Ma xac nhan: 123456")
+    kept = scrub(echoed, to="+84393555121", text="Ma xac nhan: 123456")
     assert "123456" not in kept and "393555121" not in kept and kept.startswith("ERR: 301")

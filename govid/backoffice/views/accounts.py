@@ -23,6 +23,7 @@ from govid.directory.changes import PhoneChangeRefused
 from govid.directory.imports import ImportFileError, ImportPlan, apply_plan, plan_import, read_table
 from govid.directory.imports.messages import file_error_message, row_error_message
 from govid.directory.phones import mask_phone, national_digits
+from govid.spreadsheets import append_inert_row
 from govid.web.client import client_ip
 
 READERS = (Role.UNIT_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVIDER_ADMIN, Role.AUDITOR)
@@ -64,7 +65,8 @@ def account_list(request: HttpRequest, staff: Staff) -> HttpResponse:
 def account_export(request: HttpRequest, staff: Staff) -> HttpResponse:
     """The unit's accounts as XLSX, in the import's own columns, for checking and correcting.
 
-    Full numbers only for those who may change them (the unit's officer, the provider).
+    Full numbers only for those who may change them (the unit's officer, the provider). Every
+    cell is inert: a name such as ``=HYPERLINK(...)`` is text in the reader's spreadsheet.
     """
     unit = _chosen_unit(request, staff, READERS)
     if unit is None:
@@ -74,10 +76,10 @@ def account_export(request: HttpRequest, staff: Staff) -> HttpResponse:
     sheet = book.active
     assert sheet is not None  # noqa: S101  (a new workbook has one sheet)
     sheet.title = unit[:31]
-    sheet.append(["email", "name", "unit", "phone", "locked"])
+    append_inert_row(sheet, ["email", "name", "unit", "phone", "locked"])
     for a in get_directory().accounts_in([unit]):
         phone = "" if not a.phone else national_digits(a.phone) if full else mask_phone(a.phone)
-        sheet.append([a.login, a.name, a.unit_code, phone, "x" if a.locked else ""])
+        append_inert_row(sheet, [a.login, a.name, a.unit_code, phone, "x" if a.locked else ""])
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, time, timedelta
 
 from django.core.paginator import Paginator
@@ -17,6 +16,7 @@ from govid.backoffice.access import Staff
 from govid.backoffice.models import Role
 from govid.backoffice.reports import FIELDS, Stats, district_stats, month_start, unit_stats
 from govid.backoffice.views.common import staff_view
+from govid.spreadsheets import InertCsvWriter
 
 READERS = (Role.UNIT_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVIDER_ADMIN, Role.AUDITOR)
 BAR_HEIGHT = 22
@@ -57,18 +57,13 @@ def report_csv(request: HttpRequest, staff: Staff) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="bao-cao.csv"'
     response.write("\ufeff")  # so that spreadsheet programs read the UTF-8 diacritics right
-    writer = csv.writer(response)
+    writer = InertCsvWriter(response)
     writer.writerow(["level", "code", "name", *FIELDS, "phone_share_percent"])
     for level, rows in (("district", districts), ("unit", units)):
         for row in rows:
             values = [getattr(row, name) for name in FIELDS]
-            writer.writerow([level, row.code, _safe(row.name), *values, row.phone_share])
+            writer.writerow([level, row.code, row.name, *values, row.phone_share])
     return response
-
-
-def _safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _day(text: str | None, *, end: bool = False) -> datetime | None:
@@ -113,10 +108,9 @@ def audit_csv(request: HttpRequest, staff: Staff) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="nhat-ky.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = InertCsvWriter(response)  # a subject is whatever a visitor typed as a login
     writer.writerow(["seq", "at", "action", "actor", "subject", "ip", "data", "hash"])
     for e in find_events(_filter(request))[:100_000].iterator():
         at = timezone.localtime(e.at).isoformat()
-        cells = [e.action, e.actor, e.subject, e.ip or "", e.data]
-        writer.writerow([e.seq, at, *(_safe(str(c)) for c in cells), e.hash])
+        writer.writerow([e.seq, at, e.action, e.actor, e.subject, e.ip, e.data, e.hash])
     return response

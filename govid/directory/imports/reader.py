@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass
 
 from govid.sms.text import unaccent
+from govid.spreadsheets import original_text
 
 COLUMNS = ("email", "name", "unit", "phone")
 REQUIRED = ("email", "phone")
@@ -53,7 +54,8 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a phone typed as a number: 393555121.0 -> "393555121"
-    return str(value).strip()
+    # A list exported by govid and corrected comes back as it left: "'=x" was "=x".
+    return original_text(str(value).strip()).strip()
 
 
 def _rows(raw_rows: list[tuple[int, list[object]]], max_rows: int) -> list[SourceRow]:

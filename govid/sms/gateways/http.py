@@ -23,8 +23,9 @@ import urllib.request
 from typing import Any
 
 from govid.directory.phones import national_digits
-from govid.sms.base import SmsError, SmsGateway, SmsRefused, scrub
+from govid.sms.base import SmsError, SmsGateway, SmsRefused
 from govid.sms.conf import HttpSmsSettings, http_sms_settings, sms_settings
+from govid.sms.scrubbing import scrub
 
 PRESETS: dict[str, dict[str, Any]] = {
     # JSON in, JSON out: credentials in the body, a result-code field and a message id.
@@ -84,7 +85,7 @@ class HttpGateway(SmsGateway):
         code = str(_dig(body_json, self.conf.ok_field)) if self.conf.ok_field else ""
         if self._accepted(status, answer, code):
             return self._message_id(answer, body_json) or ref
-        detail = f"HTTP {status} {code or scrub(answer, to, text)[:120]}".strip()
+        detail = f"HTTP {status} {code or scrub(answer, to=to, text=text)[:120]}".strip()
         if (
             str(status) in self.conf.permanent_status
             or (code and code in self.conf.permanent_values)

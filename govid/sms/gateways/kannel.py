@@ -14,9 +14,10 @@ import urllib.request
 from django.conf import settings
 from django.urls import reverse
 
-from govid.sms.base import SmsError, SmsGateway, SmsRefused, scrub
+from govid.sms.base import SmsError, SmsGateway, SmsRefused
 from govid.sms.conf import KannelSettings, kannel_settings, sms_settings
 from govid.sms.reports import report_token
+from govid.sms.scrubbing import scrub
 
 
 class KannelGateway(SmsGateway):
@@ -39,8 +40,9 @@ class KannelGateway(SmsGateway):
             query["dlr-mask"] = str(self.conf.dlr_mask)
             query["dlr-url"] = self.dlr_url(ref)
         url = f"{self.conf.sendsms_url}?{urllib.parse.urlencode(query)}"
-        status, body = self._get(url)
-        body = scrub(body, to, text)  # kept in the record and the log: no code, no number
+        status, answer = self._get(url)
+        # Kept in the record and the log: no text, no number; scrubbed whole, then cut short.
+        body = scrub(answer, to=to, text=text).strip()[:200]
         # 202 "0: Accepted for delivery", or "3: Queued for later delivery" if the SMSC is down.
         if status in (200, 202) and body[:2] in ("0:", "3:"):
             return ref or body
@@ -66,4 +68,4 @@ class KannelGateway(SmsGateway):
 
 
 def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace").strip()[:200]
+    return raw.decode("utf-8", "replace").strip()
