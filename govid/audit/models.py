@@ -1,4 +1,4 @@
-"""Audit events: one row per state change, chained by hashes, never updated or deleted by govid."""
+"""Audit events: one row per state change, chained by keyed hashes, never updated or deleted."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ class Event(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)  # the hash of row seq - 1 (GENESIS for the first)
-    hash = models.CharField(max_length=64)  # SHA-256 of this row's content and prev_hash
+    hash = models.CharField(max_length=64)  # HMAC-SHA256 of this row's content and prev_hash
+    key_id = models.CharField(max_length=16)  # which key sealed it (govid.audit.keys.key_id)
 
     class Meta:
         ordering = ["-seq"]

@@ -1,7 +1,9 @@
-"""The audit log is a hash chain: editing or deleting any row is caught at that row."""
+"""The audit log is a keyed hash chain: editing or deleting any row is caught at that row."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import subprocess
 import sys
 import threading
@@ -12,9 +14,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from govid.audit.chain import verify_chain
+from govid.audit.chain import content_text, verify_chain
+from govid.audit.keys import key_id
 from govid.audit.log import record
 from govid.audit.models import GENESIS, ChainHead, Event
+from tests.audit.conftest import KEY, OLD_KEY
 
 
 def write(n: int) -> list[Event]:
@@ -40,6 +44,55 @@ def test_each_row_chains_to_the_one_before(db):
     assert [first.seq, second.seq, third.seq] == [first.seq, first.seq + 1, first.seq + 2]
     head = ChainHead.objects.get(pk=1)
     assert (head.seq, head.hash) == (third.seq, third.hash)
+
+
+def content_of(event: Event) -> bytes:
+    fields = ("seq", "at", "action", "actor", "subject", "ip", "data", "prev_hash")
+    return content_text(**{name: getattr(event, name) for name in fields}).encode()
+
+
+def test_a_row_is_sealed_with_an_hmac_of_its_content_under_the_key(db):
+    _, event = write(2)
+    stored = Event.objects.get(pk=event.pk)
+    assert stored.hash == hmac.new(KEY.encode(), content_of(stored), hashlib.sha256).hexdigest()
+    assert stored.hash != hashlib.sha256(content_of(stored)).hexdigest()
+    assert stored.key_id == key_id(KEY) == hashlib.sha256(KEY.encode()).hexdigest()[:16]
+
+
+def test_the_key_never_reaches_the_database(db):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        write(3)
+    assert len(queries) > 0
+    assert not [query for query in queries if KEY in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM audit_event")
+        assert KEY not in repr(cursor.fetchall())
+
+
+def test_after_a_rotation_the_old_rows_verify_with_the_fallback_key(db, settings):
+    settings.GOVID_AUDIT = {**settings.GOVID_AUDIT, "key": OLD_KEY}
+    old = write(3)
+    settings.GOVID_AUDIT = {**settings.GOVID_AUDIT, "key": KEY, "key_fallbacks": OLD_KEY}
+    new = write(2)
+    assert {e.key_id for e in old} == {key_id(OLD_KEY)} and {e.key_id for e in new} == {key_id(KEY)}
+    assert new[0].prev_hash == old[-1].hash
+    report = verify_chain()
+    assert report.intact and report.key_id == key_id(KEY)
+    assert '"intact": true' in verify()
+
+
+def test_a_row_sealed_by_a_key_no_longer_configured_is_reported(db, settings):
+    settings.GOVID_AUDIT = {**settings.GOVID_AUDIT, "key": OLD_KEY}
+    first, _ = write(2)
+    settings.GOVID_AUDIT = {**settings.GOVID_AUDIT, "key": KEY}  # the fallback was forgotten
+    write(1)
+    report = verify_chain()
+    assert report.bad_id == first.pk
+    assert f"unknown key (key id {key_id(OLD_KEY)})" in report.problem
+    with pytest.raises(CommandError, match="GOVID_AUDIT_KEY_FALLBACKS"):
+        verify()
 
 
 def test_an_intact_chain_verifies(db):
@@ -141,3 +194,4 @@ def test_audit_verify_exits_non_zero_naming_the_row(tmp_path):
     result = manage("audit", "verify")
     assert result.returncode != 0
     assert "row seq=2" in result.stderr and "edited" in result.stderr
+    assert "Traceback" not in result.stderr
