@@ -30,6 +30,16 @@ def check(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
             "Unknown GOVID_RECOVERY option(s): GOVID_RECOVERY_MAX_ATEMPTS",
         ),
         ({"GOVID_MAIL_DOMAIN": "soctrang"}, "is not a mail domain"),
+        (
+            {"GOVID_MAIL_DOMAINS": "soctrang.gov.vn,cantho.gov.vn."},
+            "GOVID_MAIL_DOMAINS='soctrang.gov.vn,cantho.gov.vn.': 'cantho.gov.vn.' is not a "
+            "mail domain",
+        ),
+        (
+            {"GOVID_MAIL_DOMAINS": "cantho.gov.vn"},
+            "GOVID_MAIL_DOMAINS='cantho.gov.vn' does not include "
+            "GOVID_MAIL_DOMAIN='soctrang.gov.vn'",
+        ),
         ({"GOVID_SSO_IDLE_TIMEOUT": "soon"}, "GOVID_SSO_IDLE_TIMEOUT"),
         (
             {"GOVID_SSO_IDEL_TIMEOUT": "60"},

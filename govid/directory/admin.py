@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
@@ -8,8 +9,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
-from govid.directory import get_directory
+from govid.directory import canonical_address, canonical_login, get_directory
 from govid.directory.changes import set_locked
 from govid.directory.models import StoredAccount, Unit
 from govid.directory.phones import mask_phone
@@ -23,8 +25,29 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
     search_fields = ["code", "name"]
 
 
+class StoredAccountForm(forms.ModelForm[StoredAccount]):
+    """A new account's login, as every other way in has it: canonical, of the province."""
+
+    class Meta:
+        model = StoredAccount
+        fields = ["login", "name", "unit", "phone", "locked"]
+
+    def clean_login(self) -> str:
+        typed = self.cleaned_data["login"]
+        login = canonical_login(typed)
+        if login is None and canonical_address(typed) is not None:
+            raise forms.ValidationError(
+                _("Email này không thuộc tên miền thư công vụ của tỉnh: chỉ nhận địa chỉ công vụ."),
+                code="email_other_domain",
+            )
+        if login is None:
+            raise forms.ValidationError(_("Email công vụ không hợp lệ."), code="email_invalid")
+        return login
+
+
 @admin.register(StoredAccount)
 class StoredAccountAdmin(admin.ModelAdmin[StoredAccount]):
+    form = StoredAccountForm
     list_display = ["login", "name", "unit", "masked_phone", "locked"]
     list_filter = ["locked", "unit"]
     search_fields = ["login", "name"]

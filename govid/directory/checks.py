@@ -9,12 +9,14 @@ from django.core.checks import CheckMessage, Error, register
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
+from govid.directory import is_mail_domain
 from govid.directory.backends.ldap_locks import SCHEMES as LOCK_SCHEMES
 from govid.directory.base import Directory
 from govid.directory.conf import (
     BACKENDS,
     EXOP,
     UNICODEPWD,
+    DirectorySettings,
     LdapSettings,
     directory_settings,
     ldap_settings,
@@ -40,7 +42,7 @@ def check_directory(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
         ]
     if not (isinstance(cls, type) and issubclass(cls, Directory)):
         return [Error(f"{conf.backend_path} is not a Directory", id="govid.E003")]
-    if "@" in conf.mail_domain or "." not in conf.mail_domain:
+    if not is_mail_domain(conf.mail_domain):
         return [
             Error(
                 f"GOVID_MAIL_DOMAIN={conf.mail_domain!r} is not a mail domain",
@@ -48,7 +50,32 @@ def check_directory(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
                 id="govid.E004",
             )
         ]
-    return []
+    return mail_domain_problems(conf)
+
+
+def mail_domain_problems(conf: DirectorySettings) -> list[CheckMessage]:
+    """GOVID_MAIL_DOMAINS: canonical domains only, GOVID_MAIL_DOMAIN among them."""
+    listed = ",".join(conf.mail_domains)
+    problems: list[CheckMessage] = [
+        Error(
+            f"GOVID_MAIL_DOMAINS={listed!r}: {domain!r} is not a mail domain",
+            hint="List domains as DNS writes them: lower-case ASCII, no final dot, "
+            "e.g. soctrang.gov.vn,cantho.gov.vn.",
+            id="govid.E005",
+        )
+        for domain in conf.mail_domains
+        if not is_mail_domain(domain)
+    ]
+    if conf.mail_domain not in conf.mail_domains:
+        problems.append(
+            Error(
+                f"GOVID_MAIL_DOMAINS={listed!r} does not include "
+                f"GOVID_MAIL_DOMAIN={conf.mail_domain!r}",
+                hint="Add GOVID_MAIL_DOMAIN to the list: bare account names get that domain.",
+                id="govid.E006",
+            )
+        )
+    return problems
 
 
 REQUIRED_LDAP = ("url", "bind_dn", "bind_password", "base_dn")

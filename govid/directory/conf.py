@@ -1,4 +1,5 @@
-"""Directory settings (GOVID_DIRECTORY, GOVID_MAIL_DOMAIN) and the LDAP block (GOVID_LDAP_*)."""
+"""Directory settings (GOVID_DIRECTORY, GOVID_MAIL_DOMAIN, GOVID_MAIL_DOMAINS) and the LDAP
+block (GOVID_LDAP_*)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,13 @@ UNICODEPWD = "unicodepwd"  # Active Directory's unicodePwd attribute, over LDAPS
 @dataclass(frozen=True)
 class DirectorySettings:
     backend: str = "sql"
-    mail_domain: str = "soctrang.gov.vn"
+    mail_domain: str = "soctrang.gov.vn"  # completes a bare account name (vnpt_testvpdt3)
+    # The domains whose addresses are logins (GOVID_MAIL_DOMAINS, commas); empty: mail_domain.
+    mail_domains: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.mail_domains:
+            object.__setattr__(self, "mail_domains", (self.mail_domain,))
 
     @property
     def backend_path(self) -> str:

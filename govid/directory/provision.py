@@ -6,7 +6,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from govid.audit.log import record
-from govid.directory import canonical_login
+from govid.directory import canonical_address, canonical_login
+from govid.directory.conf import directory_settings
 from govid.directory.models import StoredAccount, Unit
 from govid.directory.phones import normalize_phone
 
@@ -46,6 +47,9 @@ def add_account(
     actor: str,
 ) -> StoredAccount:
     login = canonical_login(email)
+    if login is None and canonical_address(email) is not None:
+        domains = ", ".join(directory_settings().mail_domains)
+        raise ProvisionError(f"{email!r} is not an address of GOVID_MAIL_DOMAINS ({domains})")
     if login is None:
         raise ProvisionError(f"{email!r} is not a mail address")
     if not name.strip():

@@ -2,14 +2,15 @@
 
 ``unit`` (scope ``profile``) is govid's own claim: ``{"code": "MYTU-VHTT", "name": "..."}``.
 ``phone_number`` (scope ``phone``) is E.164 for trusted clients and the seed's mask
-(``0393XXX121``) for the others.
+(``0393XXX121``) for the others. ``email_verified`` is true only for an address of the
+province's own domains (GOVID_MAIL_DOMAINS): the mailbox is then the account itself.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from govid.directory import get_directory
+from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account
 from govid.directory.phones import mask_phone
 from govid.sso.models import RelyingParty, User
@@ -45,7 +46,8 @@ def user_claims(user: User, *, trusted: bool) -> dict[str, Any]:
         "name": account.name if account else user.name,
         "preferred_username": user.login.split("@", 1)[0],
         "email": user.login,
-        "email_verified": True,  # the official mailbox is the account itself
+        # The official mailbox is the account itself; an LDAP entry's mail elsewhere is not.
+        "email_verified": canonical_login(user.login) == user.login,
     }
     if account is not None:
         claims["unit"] = {"code": account.unit_code, "name": account.unit_name}

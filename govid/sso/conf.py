@@ -69,7 +69,9 @@ def oauth2_provider_settings(conf: SsoSettings, keys: SigningKeys) -> dict[str, 
         "SCOPES": SCOPES,
         "DEFAULT_SCOPES": ["openid"],
         "PKCE_REQUIRED": pkce_required,
-        "ALLOW_LOCALHOST_LOOPBACK": True,
+        # No any-port loopback redirects (validator.loopback_as_registered): the demo is
+        # registered with the port it is served on.
+        "ALLOW_LOCALHOST_LOOPBACK": False,
         "REQUEST_APPROVAL_PROMPT": "auto",
         "ROTATE_REFRESH_TOKEN": True,
         "REFRESH_TOKEN_REUSE_PROTECTION": True,

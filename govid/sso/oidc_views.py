@@ -20,6 +20,7 @@ from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from govid.audit.log import record
 from govid.sso.claims import is_trusted
+from govid.sso.validator import loopback_as_registered
 from govid.web.client import client_ip
 
 
@@ -27,6 +28,8 @@ def _authorization_error_message(error: Exception | None) -> str:
     """What went wrong with a relying party's request, for the person who followed it."""
     if isinstance(error, oauth_errors.InvalidClientIdError | oauth_errors.MissingClientIdError):
         return _("Ứng dụng yêu cầu đăng nhập chưa được đăng ký với hệ thống.")
+    if isinstance(error, oauth_errors.MissingRedirectURIError):
+        return _("Ứng dụng không cho biết địa chỉ quay về, nên không thể tiếp tục đăng nhập.")
     if isinstance(error, oauth_errors.FatalClientError):
         return _(
             "Địa chỉ quay về của ứng dụng chưa được đăng ký, nên không thể tiếp tục đăng nhập."
@@ -83,6 +86,17 @@ class GovidLogoutView(RPInitiatedLogoutView):  # type: ignore[misc]
     """RP-initiated logout: end the govid session, then back to a registered address."""
 
     template_name = "sso/logout_confirm.html"
+
+    def validate_post_logout_redirect_uri(
+        self, application: Any, post_logout_redirect_uri: str | None
+    ) -> None:
+        super().validate_post_logout_redirect_uri(application, post_logout_redirect_uri)
+        if post_logout_redirect_uri and not loopback_as_registered(
+            post_logout_redirect_uri, application.post_logout_redirect_uris
+        ):
+            raise dot_errors.InvalidOIDCRedirectURIError(
+                "This client does not have this redirect uri registered."
+            )
 
     def get_request_application(self, id_token: Any, client_id: str | None) -> Any:
         try:

@@ -78,6 +78,18 @@ def test_accounts_add_show_lock_unlock_set_phone(units):
         (("accounts", "add", "x@soctrang.gov.vn", "--name", "X", "--unit", "NOPE"), "no unit"),
         (("accounts", "add", "an.nguyen", "--name", "X", "--unit", "MYTU-VHTT"), "already exists"),
         (("accounts", "add", "a b", "--name", "X", "--unit", "MYTU-VHTT"), "not a mail address"),
+        (
+            ("accounts", "add", "moi@gmail.com", "--name", "X", "--unit", "MYTU-VHTT"),
+            r"'moi@gmail.com' is not an address of GOVID_MAIL_DOMAINS \(soctrang.gov.vn\)",
+        ),
+        (
+            ("accounts", "add", "moi@soctrang.gov.vn.", "--name", "X", "--unit", "MYTU-VHTT"),
+            "not a mail address",
+        ),
+        (
+            ("accounts", "add", "\u212aiem.tra", "--name", "X", "--unit", "MYTU-VHTT"),
+            "not a mail address",
+        ),
         (("units", "add", "ST", "--name", "Lặp"), "already exists"),
         (("units", "add", "X1", "--name", "X", "--parent", "NOPE"), "no unit"),
     ],

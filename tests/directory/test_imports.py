@@ -77,6 +77,28 @@ def test_bad_rows_are_refused_with_their_line_numbers_and_nothing_is_written(acc
     assert StoredAccount.objects.count() == before
 
 
+def test_addresses_outside_the_provinces_domains_are_refused_with_their_own_code(units, tmp_path):
+    text = (
+        "email,name,unit,phone\n"
+        "moi.mot@gmail.com,Một,MYTU-VHTT,0393111221\n"  # another domain
+        "moi.hai@soctrang.gov.vn.,Hai,MYTU-VHTT,0393111222\n"  # a trailing dot
+        "\u212aiem.ba@soctrang.gov.vn,Ba,MYTU-VHTT,0393111223\n"  # the Kelvin sign
+        "moi..bon@soctrang.gov.vn,Bốn,MYTU-VHTT,0393111224\n"
+        "moi.nam@soctrang..gov.vn,Năm,MYTU-VHTT,0393111225\n"
+    )
+    report, error = run_import(write_csv(tmp_path, text))
+    assert error == "5 bad row(s); nothing written"
+    assert [(e["line"], e["code"]) for e in report["errors"]] == [
+        (2, "email_other_domain"),
+        (3, "email_invalid"),
+        (4, "email_invalid"),
+        (5, "email_invalid"),
+        (6, "email_invalid"),
+    ]
+    assert report["errors"][0]["message"] != "email_other_domain"  # a sentence, not the code
+    assert not StoredAccount.objects.exists()
+
+
 def test_a_dry_run_writes_nothing(phoneless_account, tmp_path):
     events = Event.objects.count()
     report, error = run_import(write_csv(tmp_path, VIETNAMESE_CSV), "--dry-run")

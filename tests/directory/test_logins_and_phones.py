@@ -17,6 +17,18 @@ from govid.directory.phones import InvalidPhone, mask_phone, normalize_phone
         ("x" * 10_000, None),
         ("an\x00nguyen", None),
         ("@soctrang.gov.vn", None),
+        ("an@soctrang.gov.vn.", None),  # a trailing dot: another spelling of the same mailbox
+        ("an.nguyen.", None),
+        ("\u212aiem.tra@soctrang.gov.vn", None),  # the Kelvin sign, which lower() makes a "k"
+        ("an@soctrang..gov.vn", None),
+        ("an@soctrang.-gov.vn", None),
+        ("an@soctrang-.gov.vn", None),
+        ("an..nguyen@soctrang.gov.vn", None),
+        ("an.@soctrang.gov.vn", None),
+        ("an@gmail.com", None),
+        ("an@sub.soctrang.gov.vn", None),
+        ("an@soctrang.gov.vn.evil.example", None),
+        ("an@soctrang.gov", None),
     ],
 )
 def test_canonical_login(typed, login):
@@ -26,6 +38,15 @@ def test_canonical_login(typed, login):
 def test_bare_names_take_the_configured_domain(settings):
     settings.GOVID_DIRECTORY = {"mail_domain": "cantho.gov.vn"}
     assert canonical_login("an.nguyen") == "an.nguyen@cantho.gov.vn"
+    assert canonical_login("an.nguyen@soctrang.gov.vn") is None
+
+
+def test_addresses_of_every_configured_domain_are_logins_and_no_others(settings):
+    settings.GOVID_DIRECTORY = {"mail_domains": ("soctrang.gov.vn", "cantho.gov.vn")}
+    assert canonical_login("An@CanTho.gov.vn") == "an@cantho.gov.vn"
+    assert canonical_login("an") == "an@soctrang.gov.vn"  # GOVID_MAIL_DOMAIN still completes
+    assert canonical_login("an@vinhlong.gov.vn") is None
+    assert canonical_login("an@cantho.gov.vn.") is None
 
 
 @pytest.mark.parametrize(

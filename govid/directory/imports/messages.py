@@ -10,6 +10,9 @@ from govid.directory.imports.plan import RowError
 def row_error_message(error: RowError) -> str:
     messages = {
         "email_invalid": _("Email công vụ không hợp lệ."),
+        "email_other_domain": _(
+            "Email này không thuộc tên miền thư công vụ của tỉnh: chỉ nhận địa chỉ công vụ."
+        ),
         "email_duplicate": _("Email công vụ này lặp lại ở một dòng trước."),
         "account_unknown": _("Không có tài khoản này trong thư mục."),
         "name_required": _("Tài khoản mới cần họ và tên."),

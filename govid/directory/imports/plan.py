@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from govid.directory import canonical_login, get_directory
+from govid.directory import canonical_address, canonical_login, get_directory
 from govid.directory.backends.sql import SqlDirectory
 from govid.directory.changes import change_phone
 from govid.directory.imports.reader import SourceRow
@@ -69,7 +69,10 @@ def _check(
     login = canonical_login(values["email"]) or ""
     row = PlannedRow(line=line, login=login, name=values["name"], unit=values["unit"], phone=None)
     if not login:
-        row.errors.append(RowError(line, "email", "email_invalid"))
+        other_domain = canonical_address(values["email"]) is not None
+        row.errors.append(
+            RowError(line, "email", "email_other_domain" if other_domain else "email_invalid")
+        )
     _phone(row, values["phone"])
     account = get_directory().find(login) if login else None
     tree = unit_tree()
