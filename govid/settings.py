@@ -208,7 +208,7 @@ LOGGING = {
         "expected_refusals": {"()": "govid.ops.logging.ExpectedRefusalFilter"},
     },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {"()": "govid.ops.logging.PlainFormatter"},
         "json": {"()": "govid.ops.logging.JsonFormatter"},
     },
     "handlers": {
@@ -242,6 +242,7 @@ GOVID_DIRECTORY = {
     for key, value in {
         "backend": env_str("GOVID_DIRECTORY", ""),
         "mail_domain": env_str("GOVID_MAIL_DOMAIN", ""),
+        "mail_domains": env_str("GOVID_MAIL_DOMAINS", ""),
     }.items()
     if value
 }
@@ -250,6 +251,7 @@ GOVID_LDAP = env_block("GOVID_LDAP_")
 GOVID_BACKOFFICE = env_block("GOVID_BACKOFFICE_")
 GOVID_SMS = {"outbox": str(VAR_DIR / "sms-outbox.jsonl"), **env_block("GOVID_SMS_")}
 GOVID_SSO = env_block("GOVID_SSO_")
+GOVID_DEMO = {"port": env_str("PORT", "8000")}  # the demo relying party's (make run's PORT)
 _SSO = read_block(SsoSettings, "GOVID_SSO", GOVID_SSO)
 SESSION_COOKIE_AGE = int(_SSO.remember_for.total_seconds())  # "Nhớ mật khẩu"
 # django-oauth-toolkit, the OpenID Connect provider: derived from the same GOVID_SSO_* block.
@@ -261,6 +263,7 @@ GOVID_KANNEL = env_block("GOVID_KANNEL_")
 GOVID_SMPP = env_block("GOVID_SMPP_")
 GOVID_HTTP_SMS = env_block("GOVID_HTTP_SMS_")
 GOVID_TASKS = env_block("GOVID_TASKS_")
+GOVID_AUDIT = {"head_file": str(VAR_DIR / "audit-heads.jsonl"), **env_block("GOVID_AUDIT_")}
 # Where gateways call back (delivery reports), e.g. https://login.soctrang.gov.vn
 GOVID_PUBLIC_URL = env_str("GOVID_PUBLIC_URL", "").rstrip("/")
 

@@ -23,6 +23,9 @@ REQUIREMENTS = (
     + ["3.6.1", "3.6.2", "3.7.1"]
     # V4 access control (4.1.4 was deleted in 4.0.3 as a duplicate of 4.1.3).
     + ["4.1.1", "4.1.2", "4.1.3", "4.1.5", "4.2.1", "4.2.2", "4.3.1", "4.3.2", "4.3.3"]
+    # V7 logs (7.3.2 was deleted in 4.0.3) and V8.3 sensitive private data.
+    + ["7.1.1", "7.1.2", "7.1.3", "7.1.4", "7.2.1", "7.2.2", "7.3.1", "7.3.3", "7.3.4"]
+    + [f"8.3.{n}" for n in range(1, 9)]
 )
 STATUSES = ("met", "configurable", "deviation", "partly", "not applicable")
 TEST = re.compile(r"`(tests/[\w/]+\.py)::(test_\w+)`")

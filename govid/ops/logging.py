@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
@@ -15,14 +16,51 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def utc_time(record: logging.LogRecord) -> str:
+    """The record's time in UTC, ISO 8601 to the millisecond: ``2026-12-02T07:46:11.123Z``.
+
+    Every instance writes the same clock whatever its machine's zone, and the lines of nginx,
+    gunicorn and several instances sort into one timeline.
+    """
+    moment = datetime.fromtimestamp(record.created, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(record.msecs):03d}Z"
+
+
+# What a person can type into a form (a login, a header) must not start a log line of its own.
+_BREAKS = str.maketrans(
+    {"\n": "\\n", "\r": "\\r", "\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+class PlainFormatter(logging.Formatter):
+    """``time level logger [request id] message``: one line per record, time in UTC.
+
+    Line breaks inside the message are written as ``\\n``, so nothing a visitor sends can
+    forge a line; a traceback (a real error's) still follows on its own lines.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return utc_time(record)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = record.message.translate(_BREAKS)
+        return super().formatMessage(record)
+
+
 class JsonFormatter(_JsonFormatter):
-    """One JSON object per line: time, level, logger, message, request_id."""
+    """One JSON object per line: time (UTC), level, logger, message, request_id."""
 
     def __init__(self) -> None:
         super().__init__(
             "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         )
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return utc_time(record)
 
 
 class ExpectedRefusalFilter(logging.Filter):

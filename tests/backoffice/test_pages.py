@@ -74,6 +74,20 @@ def test_account_list_masks_phones_and_the_export_has_them_for_the_unit(world):
     assert {row[3] for row in sheet.iter_rows(values_only=True)} >= {"0912XXX678"}
 
 
+def test_every_export_of_a_units_accounts_is_in_the_auditors_log_without_a_number(world):
+    """Who took which unit's list, with full or masked numbers: the auditor reads it."""
+    world.client("officer").get("/van-phong/tai-khoan/xuat.xlsx?unit=MYTU-HHN")
+    world.client("reviewer").get("/van-phong/tai-khoan/xuat.xlsx?unit=MYTU-HHN")
+    exported = world.client("auditor").get("/van-phong/nhat-ky.csv?action=accounts_exported")
+    lines = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))[1:]
+    seen = {(line[3], line[4]): line[6] for line in lines}
+    officer, reviewer = world.logins["officer"], world.logins["reviewer"]
+    assert set(seen) == {(officer, "MYTU-HHN"), (reviewer, "MYTU-HHN")}
+    assert "'phones': 'full'" in seen[officer, "MYTU-HHN"]
+    assert "'phones': 'masked'" in seen[reviewer, "MYTU-HHN"]
+    assert "912345678" not in exported.content.decode("utf-8-sig")
+
+
 def test_import_preview_shows_row_errors_and_writes_nothing_until_confirmed(world):
     client = world.client("provider")
     text = "Email công vụ,Số điện thoại\nkhong.so,0166 355 1212\nco.so,0299 3822 222\n"

@@ -12,6 +12,7 @@ import json
 import re
 
 import pytest
+import requests
 
 from tests.e2e.conftest import serve
 from tests.e2e.oidc import PASSWORD, Browser, new_account
@@ -53,11 +54,17 @@ def walk_through_everything(live, login: str, phone: str) -> list[str]:
     return [code, wrong_code]
 
 
+# What a visitor would send to slip a line of their own into the access log: a line break,
+# then an access line as the server writes them.
+FORGED = '%0D%0A2026-01-01T00:00:00.000Z%20127.0.0.1%20"GET%20/quan-tri/%20HTTP/1.1"%20200'
+
+
 def test_no_secret_reaches_any_log_line(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("govid-logs")
     with serve(var_dir, GOVID_LOG_LEVEL="DEBUG", GOVID_LOG_FORMAT="json") as live:
         login, phone = new_account(live)
         codes = walk_through_everything(live, login, phone)
+        assert requests.get(f"{live.url}/khong-co{FORGED}", timeout=10).status_code == 404
     logs = {
         name: (var_dir / name).read_text(errors="replace").splitlines()
         for name in ("server.log", "access.log")
@@ -75,9 +82,16 @@ def test_no_secret_reaches_any_log_line(tmp_path_factory):
     app_lines = [json.loads(line) for line in logs["server.log"] if line.startswith("{")]
     assert any("sms" in line["message"] and "XXX" in line["message"] for line in app_lines)
     assert len(logs["access.log"]) >= 10
-    # Each access line: address, request (path only), status, bytes, time, the request's id.
+    # Each access line: the time (UTC), address, request (path only), status, bytes, time taken,
+    # the request's id.
     shape = re.compile(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z "
         r'127\.0\.0\.1 "(GET|POST|HEAD) /\S* HTTP/1\.[01]" \d{3} (\d+|-) \d+ms [0-9a-f]{32}'
     )
-    assert [line for line in logs["access.log"] if not shape.fullmatch(line)] == []
+    forged = [line for line in logs["access.log"] if "khong-co" in line]
+    assert [line for line in logs["access.log"] if not shape.fullmatch(line)] == forged
+    # The forged request is one line, its line break written out: no line begins with the forgery.
+    assert len(forged) == 1
+    assert '/khong-co\\r\\n2026-01-01T00:00:00.000Z 127.0.0.1 "GET' in forged[0]
+    assert not any(line.startswith("2026-01-01T") for line in logs["access.log"])
     assert any('"POST /quen-mat-khau/ HTTP/1.1" 302 ' in line for line in logs["access.log"])

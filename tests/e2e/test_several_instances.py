@@ -77,6 +77,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             "GOVID_DATABASE_URL": database,
             "GOVID_REDIS_URL": cache,
             "GOVID_SECRET_KEY": "several-instances-" + "k" * 40,  # one deployment, one key
+            "GOVID_AUDIT_KEY": "several-instances-audit-" + "a" * 40,  # and one audit key
             "GOVID_SMS_OUTBOX": str(shared / "sms-outbox.jsonl"),
             "GOVID_TASKS_WORKER": "external",
             "GOVID_WORKERS": "2",
@@ -280,3 +281,12 @@ def test_both_instances_say_they_are_ready_on_the_shared_servers(deployment):
             "directory": "ok",
             "sms": "ok",
         }
+
+
+def test_both_instances_seal_one_audit_chain_that_verifies(deployment):
+    """Everything the tests above did on either instance is one chain, sealed by the one key
+    the deployment shares, and verified from the other instance."""
+    new_account(deployment.a)
+    new_account(deployment.b)
+    verified = json.loads(deployment.b.manage("audit", "verify").splitlines()[-1])
+    assert verified["intact"] is True and verified["rows"] > 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 
 import pytest
 from django.test import RequestFactory
@@ -131,3 +132,35 @@ def test_expected_refusals_log_one_warning_line_and_real_errors_stay_errors(clie
     assert not [line for line in lines if "DisallowedHost" in line and " ERROR " in line]
     assert "Traceback" not in stream.getvalue()
     assert [line for line in lines if " ERROR django.request " in line]
+
+
+def _record(message: str) -> logging.LogRecord:
+    return logging.LogRecord("django.request", logging.WARNING, __file__, 1, message, (), None)
+
+
+def test_a_line_break_a_visitor_sends_never_starts_a_log_line_of_its_own():
+    """Django logs a 404's path as it came (``%0A`` decoded): the line stays one line."""
+    from govid.ops.logging import JsonFormatter, PlainFormatter, RequestIdFilter
+
+    forged = "Not Found: /x\n2026-01-01T00:00:00.000Z ERROR govid.sso [-] login_succeeded admin"
+    record = _record(forged)
+    RequestIdFilter().filter(record)
+    plain = PlainFormatter().format(record)
+    assert plain.count("\n") == 0
+    assert plain.endswith("/x\\n2026-01-01T00:00:00.000Z ERROR govid.sso [-] login_succeeded admin")
+    record = _record(forged)
+    RequestIdFilter().filter(record)
+    line = JsonFormatter().format(record)
+    assert line.count("\n") == 0 and json.loads(line)["message"] == forged
+
+
+def test_log_times_are_utc_whatever_the_machines_zone():
+    """Every instance, nginx and gunicorn write one clock: ISO 8601 in UTC, to the millisecond."""
+    from govid.ops.logging import JsonFormatter, PlainFormatter, RequestIdFilter
+
+    record = _record("tick")
+    RequestIdFilter().filter(record)
+    record.created = datetime(2026, 12, 2, 7, 46, 11, 123000, tzinfo=UTC).timestamp()
+    record.msecs = 123.0
+    assert PlainFormatter().format(record).startswith("2026-12-02T07:46:11.123Z WARNING ")
+    assert json.loads(JsonFormatter().format(record))["time"] == "2026-12-02T07:46:11.123Z"

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl import Workbook
 
 from govid import clock
+from govid.audit.log import record
 from govid.backoffice.access import Staff
 from govid.backoffice.conf import backoffice_settings
 from govid.backoffice.forms import ImportForm
@@ -67,6 +68,8 @@ def account_export(request: HttpRequest, staff: Staff) -> HttpResponse:
 
     Full numbers only for those who may change them (the unit's officer, the provider). Every
     cell is inert: a name such as ``=HYPERLINK(...)`` is text in the reader's spreadsheet.
+    Every export is audited (who, which unit, how many rows, full or masked numbers), never
+    the numbers themselves.
     """
     unit = _chosen_unit(request, staff, READERS)
     if unit is None:
@@ -77,9 +80,19 @@ def account_export(request: HttpRequest, staff: Staff) -> HttpResponse:
     assert sheet is not None  # noqa: S101  (a new workbook has one sheet)
     sheet.title = unit[:31]
     append_inert_row(sheet, ["email", "name", "unit", "phone", "locked"])
-    for a in get_directory().accounts_in([unit]):
+    accounts = get_directory().accounts_in([unit])
+    for a in accounts:
         phone = "" if not a.phone else national_digits(a.phone) if full else mask_phone(a.phone)
         append_inert_row(sheet, [a.login, a.name, a.unit_code, phone, "x" if a.locked else ""])
+    phones = "full" if full else "masked"
+    record(
+        "accounts_exported",
+        actor=staff.login,
+        subject=unit,
+        ip=client_ip(request),
+        rows=len(accounts),
+        phones=phones,
+    )
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(
