@@ -4,24 +4,27 @@ The challenge carries its expiry and purpose in its signed data (checked against
 ``clock.now()``), and the derived key's HMAC (ALTCHA's deterministic mode), so that checking a
 solution costs one HMAC instead of the client's work. A solution is accepted once: its
 signature is spent in the shared counter store until the challenge would have expired.
+
+Both keys derive from the secret key (``govid.keyed``): a challenge is made under the current
+one and checked under it and then each of SECRET_KEY_FALLBACKS, so a challenge handed out
+before a rotation can still be solved and used after it, once, until the old key is dropped.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from typing import Any
 
 import altcha
-from django.conf import settings
 from django.http import HttpRequest
 
 from govid import clock
 from govid.captcha.conf import captcha_settings
+from govid.keyed import Secret, derived_key, secret_keys
 from govid.limits.counting import attempts
 from govid.limits.guard import counted
-from govid.limits.rules import counter_key, network_of
+from govid.limits.rules import counter_keys, network_of
 from govid.limits.store import get_store
 from govid.web.client import client_ip
 
@@ -29,8 +32,24 @@ ALGORITHM = "PBKDF2/SHA-256"
 MAX_PAYLOAD = 4096  # a real payload is under 1 KB
 
 
-def _secret(purpose: str) -> bytes:
-    return hashlib.sha256(f"govid.captcha.{purpose}\0{settings.SECRET_KEY}".encode()).digest()
+def _secret(purpose: str, *, secret: Secret | None = None) -> bytes:
+    """The key that signs challenges (``"challenge"``) or derived keys (``"key"``), under
+    ``secret`` (by default the current secret key)."""
+    return derived_key(f"govid.captcha.{purpose}\0", secret=secret)
+
+
+def _verified(payload: str) -> bool:
+    """Whether ``payload`` solves a challenge signed under the current secret key or a
+    fallback (each tried in turn: one HMAC each)."""
+    for secret in secret_keys():
+        result = altcha.verify_solution(
+            payload,
+            _secret("challenge", secret=secret),
+            hmac_key_secret=_secret("key", secret=secret),
+        )
+        if result.verified:
+            return True
+    return False
 
 
 def new_challenge(purpose: str) -> dict[str, Any]:
@@ -56,8 +75,7 @@ def accept(payload: str, purpose: str) -> bool:
     """Whether ``payload`` solves an unexpired challenge for ``purpose``, for the first time."""
     if not payload or len(payload) > MAX_PAYLOAD:
         return False
-    result = altcha.verify_solution(payload, _secret("challenge"), hmac_key_secret=_secret("key"))
-    if not result.verified:
+    if not _verified(payload):
         return False
     parsed = altcha.Payload.from_base64(payload)
     data = parsed.challenge.parameters.data or {}
@@ -65,8 +83,9 @@ def accept(payload: str, purpose: str) -> bool:
     now = clock.now().timestamp()
     if data.get("for") != purpose or not isinstance(until, int) or until <= now:
         return False
-    key = counter_key("captcha", "used", str(parsed.challenge.signature))
-    return get_store().hit(key, max(1, int(until - now)) + 1, now).n == 1
+    # Spent under the key's names before a rotation too: a solution used then stays used.
+    keys = counter_keys("captcha", "used", str(parsed.challenge.signature))
+    return get_store().hit(keys, max(1, int(until - now)) + 1, now).n == 1
 
 
 def wanted(request: HttpRequest) -> bool:

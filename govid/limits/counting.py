@@ -9,7 +9,7 @@ from datetime import datetime
 
 from govid import clock
 from govid.audit.log import record
-from govid.limits.rules import counter_key, network_of, rule_for
+from govid.limits.rules import counter_keys, network_of, rule_for
 from govid.limits.store import get_store
 
 log = logging.getLogger("govid.limits")
@@ -46,13 +46,14 @@ def hit(
     step: str, *, ip: str | None = None, account: str | None = None, phone: str | None = None
 ) -> dict[str, int]:
     """Count one attempt at ``step`` in every scope that has a rule (one round trip to the
-    store); raise RateLimited at the first scope past its ceiling. The counts, by scope."""
+    store); raise RateLimited at the first scope past its ceiling. The counts, by scope: with
+    what was counted under the secret key's fallbacks (``counter_keys``)."""
     now = clock.now().timestamp()
     counted = []
     for scope, who in _scopes(ip, account, phone):
         rule = rule_for(step, scope)
         if rule is not None:
-            counted.append((scope, rule, counter_key(step, scope, who)))
+            counted.append((scope, rule, counter_keys(step, scope, who)))
     counts = get_store().hit_each(
         [(key, rule.window, rule.ceiling) for _s, rule, key in counted], now
     )
@@ -71,14 +72,14 @@ def give_back(
     store = get_store()
     for scope, who in _scopes(ip, account, phone):
         if rule_for(step, scope) is not None:
-            store.give_back(counter_key(step, scope, who), clock.now().timestamp())
+            store.give_back(counter_keys(step, scope, who), clock.now().timestamp())
 
 
 def attempts(step: str, scope: str, who: str | None) -> int:
     """How many attempts ``who`` made at ``step`` in the running window (0 if none)."""
     if not who:
         return 0
-    count = get_store().peek(counter_key(step, scope, who), clock.now().timestamp())
+    count = get_store().peek(counter_keys(step, scope, who), clock.now().timestamp())
     return count.n if count else 0
 
 

@@ -6,7 +6,9 @@ a budget of its own, which strangers cannot reach: from the office computer or t
 they signed in before, owners recover whatever a stranger does (OWASP's "device cookies").
 
 The cookie holds keyed tags of the logins that succeeded in this browser (never the logins
-themselves), signed, for a year.
+themselves), signed, for a year. Both the signature and the tags are checked under the current
+secret key and each of SECRET_KEY_FALLBACKS: a device stays known across a rotation, until the
+old key is dropped.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
-from django.utils.crypto import salted_hmac
+
+from govid.keyed import candidates, keyed_hash
 
 SALT = "govid.limits.devices"
 MAX_AGE = 365 * 24 * 3600
@@ -27,7 +30,13 @@ def cookie_name() -> str:
 
 
 def _tag(login: str) -> str:
-    return salted_hmac(SALT, login, algorithm="sha256").hexdigest()[:24]
+    """``login``'s tag under the current secret key: what a cookie gets from now on."""
+    return keyed_hash(SALT, login).hex()[:24]
+
+
+def _every_tag(login: str) -> set[str]:
+    """``login``'s tag under the current secret key and under each fallback."""
+    return {digest.hex()[:24] for digest in candidates(SALT, login)}
 
 
 def _tags(request: HttpRequest) -> list[str]:
@@ -41,12 +50,13 @@ def _tags(request: HttpRequest) -> list[str]:
 
 def known_device(request: HttpRequest, login: str | None) -> bool:
     """Whether ``login`` signed in or recovered in this browser before."""
-    return bool(login) and _tag(login or "") in _tags(request)
+    return bool(login) and not _every_tag(login or "").isdisjoint(_tags(request))
 
 
 def remember_device(request: HttpRequest, response: HttpResponse, login: str) -> None:
     """After a login or a reset: this browser is one of ``login``'s known devices."""
-    tags = [tag for tag in _tags(request) if tag != _tag(login)]
+    mine = _every_tag(login)  # an older key's tag of the same login is replaced
+    tags = [tag for tag in _tags(request) if tag not in mine]
     tags = [_tag(login), *tags][:MAX_LOGINS]
     response.set_cookie(
         cookie_name(),

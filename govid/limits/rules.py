@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import ipaddress
 from dataclasses import dataclass, fields
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from govid.keyed import candidates, keyed_hash
 from govid.limits.conf import LimitSettings, limit_settings
 
 STEPS = ("lookup", "code", "check", "login")
 SCOPES = ("ip", "net", "account", "phone")
 OFF_WORDS = {"", "0", "off"}
+# The NUL belongs to the purpose: counters were first named under SHA-256("govid.limits\0" +
+# secret key), and keeping it keeps the names of the counters running when this is deployed.
+KEY_PURPOSE = "govid.limits\0"
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,19 @@ def network_of(ip: str) -> str | None:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
+def _name(step: str, scope: str, digest: bytes) -> str:
+    return f"{step}.{scope}.{digest.hex()[:40]}"
+
+
 def counter_key(step: str, scope: str, who: str) -> str:
-    """The store's key: keyed-hashed, so that addresses, logins and phones are not stored."""
-    secret = hashlib.sha256(b"govid.limits\0" + settings.SECRET_KEY.encode()).digest()
-    message = f"{step}\0{scope}\0{who}".encode()
-    digest = hmac.new(secret, message, hashlib.sha256).hexdigest()[:40]
-    return f"{step}.{scope}.{digest}"
+    """The counter's name in the store under the current secret key alone: keyed-hashed, so
+    that addresses, logins and phones are not stored. Counting wants ``counter_keys``."""
+    return _name(step, scope, keyed_hash(KEY_PURPOSE, f"{step}\0{scope}\0{who}"))
+
+
+def counter_keys(step: str, scope: str, who: str) -> tuple[str, ...]:
+    """The counter's names under the current secret key, then under each of
+    SECRET_KEY_FALLBACKS: the store counts new hits under the first and adds the running
+    counts of the others, so that a rotation gives nobody a fresh budget."""
+    digests = candidates(KEY_PURPOSE, f"{step}\0{scope}\0{who}")
+    return tuple(_name(step, scope, digest) for digest in digests)

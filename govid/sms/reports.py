@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hmac
-
-from django.utils.crypto import salted_hmac
-
+from govid.keyed import keyed_hash, matches
 from govid.sms.models import Message
 
 _SALT = "govid.sms.reports"
@@ -15,10 +12,16 @@ _SALT = "govid.sms.reports"
 KANNEL_TYPES = {"1": Message.State.DELIVERED, "2": Message.State.FAILED, "16": Message.State.FAILED}
 
 
+def _shown(digest: bytes) -> str:
+    return digest.hex()[:32]
+
+
 def report_token(ref: str) -> str:
-    """The per-message token a gateway must show to report on ``ref``."""
-    return salted_hmac(_SALT, ref, algorithm="sha256").hexdigest()[:32]
+    """The per-message token a gateway must show to report on ``ref`` (current secret key)."""
+    return _shown(keyed_hash(_SALT, ref))
 
 
 def token_matches(ref: str, token: str) -> bool:
-    return hmac.compare_digest(report_token(ref).encode(), token.encode())
+    """Whether ``token`` is ``ref``'s, made under the current secret key or a fallback: a
+    message sent before a rotation still takes its reports."""
+    return matches(_SALT, ref, token, shown=_shown)

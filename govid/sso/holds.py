@@ -23,8 +23,8 @@ from django.core.cache import cache
 
 from govid import clock
 from govid.audit.log import record
-from govid.limits.rules import counter_key
-from govid.limits.store import get_store
+from govid.limits.rules import counter_keys
+from govid.limits.store import Key, get_store
 from govid.sso.conf import SsoSettings, sso_settings
 
 PREFIX = "govid.sso.hold"
@@ -65,8 +65,9 @@ class Attempt:
     ip_n: int  # ... and in the address's (0: not counted)
 
 
-def _fail_key(kind: str, who: str) -> str:
-    return counter_key("hold", kind, who)
+def _fail_key(kind: str, who: str) -> Key:
+    """The failure count's names under every accepted secret key: a rotation restarts no count."""
+    return counter_keys("hold", kind, who)
 
 
 def begin_attempt(login: str, ip: str | None) -> Attempt:
@@ -79,17 +80,22 @@ def begin_attempt(login: str, ip: str | None) -> Attempt:
     """
     conf = sso_settings()
     now = clock.now()
-    wanted = {_keys(kind, who)[1]: kind for kind, who in (("account", login), ("ip", ip)) if who}
-    found = cache.get_many(list(wanted))
-    for key, kind in wanted.items():
-        until = found.get(key)
-        if until is not None and until > now.timestamp():
-            raise Held(Hold(kind, datetime.fromtimestamp(until, tz=now.tzinfo)))
     window = int(conf.failure_window.total_seconds())
     counters = [(_fail_key("account", login), window, conf.hold_after)]
     if ip:
         counters.append((_fail_key("ip", ip), window, conf.hold_after_ip))
     counts = get_store().hit_each(counters, now.timestamp())
+    # The hold is read after the place is taken, never before: the attempt that starts a hold
+    # writes it and only then empties the count (_start_hold), so an attempt counted after
+    # that emptying always sees the hold here, and gives its place back.
+    wanted = {_keys(kind, who)[1]: kind for kind, who in (("account", login), ("ip", ip)) if who}
+    found = cache.get_many(list(wanted))
+    for key, kind in wanted.items():
+        until = found.get(key)
+        if until is not None and until > now.timestamp():
+            for (counted, _window, _ceiling), _count in zip(counters, counts, strict=False):
+                get_store().give_back(counted, now.timestamp())
+            raise Held(Hold(kind, datetime.fromtimestamp(until, tz=now.tzinfo)))
     account_n = counts[0].n
     ip_n = counts[1].n if len(counts) > 1 else 0
     if account_n > conf.hold_after:

@@ -9,7 +9,8 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import connections, models
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
+
+from govid.keyed import keyed_hash
 
 # What a login and a signed-in request read of a user.
 _PER_REQUEST = (
@@ -80,10 +81,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.login
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
-        # Django derives this from the password field; ours is unused, so use the epoch.
-        key_salt = "govid.sso.User.session_auth_hash"
+        # Django derives this from the password field; ours is unused, so use the epoch. Django
+        # itself asks again with secret= each of SECRET_KEY_FALLBACKS (sessions survive a
+        # rotation): the same value salted_hmac gave.
         value = f"{self.sub}:{self.auth_epoch}"
-        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+        return keyed_hash("govid.sso.User.session_auth_hash", value, secret=secret).hex()
 
 
 class RelyingParty(models.Model):
