@@ -1,30 +1,30 @@
-"""The seed's recovery, as functions: start_recovery, send_code, resend_code, reset_password.
+"""The seed's recovery, as its verbs: look up the account, send the code, resend it, reset the
+password (and ``get_code``, the button that sends one or goes back to the session's own).
 
-Views only parse and render; every rule (expiry, attempts, resends, daily cap, one use) is here
-and in the Challenge row, and time comes from ``clock.now()``.
+Views only parse and render. The rules live in the Challenge row (its life: models.py), in the
+privacy strategy (what is told about an account: privacy.py) and here; time comes from
+``clock.now()``. The SMS concern is reached through ``sms.py``, with plain values.
 """
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import NoReturn
 
 from django.db import transaction
-from django.db.models import F
 
 from govid import clock
 from govid.audit.log import record
 from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account, AccountLocked, PasswordRefused
-from govid.directory.changes import phone_replaced_since
 from govid.directory.phones import mask_phone
 from govid.limits.counting import hit
 from govid.limits.devices import budget
 from govid.passwords.change import apply_new_password, policy_errors
 from govid.recovery import codes
-from govid.recovery.conf import recovery_settings
 from govid.recovery.errors import (
     ChallengeOver,
     CodeNotSent,
@@ -32,27 +32,39 @@ from govid.recovery.errors import (
     NoMoreResends,
     NotRecoverable,
     PasswordRejected,
-    PhoneCoolingOff,
     ResendTooEarly,
     WrongCode,
 )
 from govid.recovery.models import Challenge
-from govid.recovery.privacy import privacy_on, stand_in_challenge
+from govid.recovery.privacy import Lookup, cooling_until, privacy_strategy
 from govid.recovery.signals import reports
-from govid.recovery.sms import CODE_SOURCE, code_sms, minutes_left
-from govid.sms import messages
-from govid.sms.delivery import queue_sms
-from govid.sms.models import Message
+from govid.recovery.sms import CodeSms, code_sms, queue_code
+
+__all__ = [
+    "Lookup",
+    "ResetPage",
+    "cooling_until",
+    "get_code",
+    "live_challenge",
+    "resend_code",
+    "reset_page",
+    "reset_password",
+    "send_code",
+    "start_recovery",
+]
 
 
 @dataclass(frozen=True)
-class Lookup:
-    """What step 2 shows: the account, and its masked phone (None in privacy mode), and until
-    when a number that replaced another one gets no code (None: it gets one now)."""
+class ResetPage:
+    """What step 4 shows: the session's live challenge, the wait before "Gửi lại", and the
+    code SMS's state with the masked phone it went to (None: the page tells nothing)."""
 
+    token: str
     login: str
+    wait: int
+    resends_left: int
+    sms: CodeSms
     masked_phone: str | None
-    cooling_until: datetime | None = None
 
 
 def start_recovery(typed: str) -> Lookup:
@@ -60,28 +72,17 @@ def start_recovery(typed: str) -> Lookup:
 
     In privacy mode every well-formed address goes on, and no phone is shown.
     """
-    login = canonical_login(typed)
-    try:
-        account = _recoverable(login)
-    except NotRecoverable:
-        if login and privacy_on():
-            return Lookup(login=login, masked_phone=None)
-        raise
-    assert account.phone is not None  # noqa: S101  (_recoverable guarantees it)
-    if privacy_on():
-        return Lookup(login=account.login, masked_phone=None)
-    return Lookup(
-        login=account.login,
-        masked_phone=mask_phone(account.phone),
-        cooling_until=cooling_until(account.login),
-    )
+    return privacy_strategy().lookup(canonical_login(typed))
 
 
-def cooling_until(login: str) -> datetime | None:
-    """Until when the account's number, if it replaced another one lately, gets no code."""
-    wait = recovery_settings().phone_cooling_off
-    replaced = phone_replaced_since(login, clock.now() - wait)
-    return replaced + wait if replaced else None
+def get_code(login: str, *, token: str | None, ip: str | None, known_device: bool) -> Challenge:
+    """ "Lấy mã xác nhận": the session's live challenge if it is this account's, else a new one
+    (``send_code``)."""
+    with contextlib.suppress(ChallengeOver):
+        live = live_challenge(token)
+        if live.login == login:
+            return live
+    return send_code(login, ip=ip, known_device=known_device)
 
 
 @reports("code")
@@ -90,52 +91,20 @@ def send_code(login: str, *, ip: str | None, known_device: bool = False) -> Chal
 
     Returns as soon as the SMS is queued; the reset page follows its state (``code_sms``). If
     the SMS ends failed, the challenge ends too and does not count against the cap. A known
-    device (``govid.limits.devices``) has a cap and limits of its own.
+    device (``govid.limits.devices``) has a cap and limits of its own. In privacy mode an
+    account that gets no code gets a stand-in challenge, which sends nothing.
     """
     login = canonical_login(login) or ""  # the session's, already canonical; callers may vary
-    try:
-        account: Account | None = _recoverable(login)
-        until = cooling_until(login)
-        if until is not None:
-            raise PhoneCoolingOff(until)
-    except (NotRecoverable, PhoneCoolingOff):
-        if not (login and privacy_on()):
-            raise
-        account = None
-    conf = recovery_settings()
+    account = privacy_strategy().recipient(login)
     now = clock.now()
-    known = known_device
-    if _codes_today(login, now, known) >= conf.daily_codes:
+    if Challenge.cap_reached(login, now, known_device):
         raise DailyLimitReached()
     phone = account.phone if account else None
-    hit("code", account=budget(login, known=known), phone=budget(phone, known=known))
-    if account is None:
-        with transaction.atomic():
-            if _codes_today(login, now, known) >= conf.daily_codes:
-                raise DailyLimitReached()
-            return stand_in_challenge(login, now=now, ip=ip, known_device=known)
-    assert account.phone is not None  # noqa: S101
+    hit("code", account=budget(login, known=known_device), phone=budget(phone, known=known_device))
     with transaction.atomic():
-        if _codes_today(account.login, now, known) >= conf.daily_codes:  # a moment earlier
-            raise DailyLimitReached()
-        challenge = Challenge.objects.create(
-            login=account.login,
-            account_key=account.key,
-            phone=account.phone,
-            seed=codes.new_seed(),
-            created_at=now,
-            expires_at=now + conf.code_ttl,
-            last_sent_at=now,
-            known_device=known,
-        )
-        record(
-            "recovery_code_sent",
-            actor=account.login,
-            subject=account.login,
-            ip=ip,
-            phone=mask_phone(account.phone),
-        )
-        _queue_code(challenge, now)
+        if account is None:
+            return _open_stand_in(login, now=now, ip=ip, known_device=known_device)
+        challenge = _open(account, now=now, ip=ip, known_device=known_device)
     if code_sms(challenge).failed:  # a queue that runs tasks at once already knows
         raise CodeNotSent()
     return challenge
@@ -150,11 +119,25 @@ def live_challenge(token: str | None) -> Challenge:
     return challenge
 
 
+def reset_page(token: str | None) -> ResetPage:
+    """What the reset page shows of the session's live challenge (or ChallengeOver)."""
+    challenge = live_challenge(token)
+    sms, masked_phone = privacy_strategy().shown_sms(challenge)
+    return ResetPage(
+        token=str(challenge.token),
+        login=challenge.login,
+        wait=challenge.seconds_until_resend(clock.now()),
+        resends_left=challenge.resends_left,
+        sms=sms,
+        masked_phone=masked_phone,
+    )
+
+
 @reports("resend")
 def resend_code(token: str | None, *, ip: str | None) -> Challenge:
     """ "Gửi lại": the same code again, after the wait, a few times; a new one once it expired.
 
-    A resend whose SMS fails is given back (see ``sms_failed``).
+    A resend whose SMS fails is given back (see ``sms.sms_failed``).
     """
     now = clock.now()
     challenge = _challenge(token)
@@ -169,18 +152,12 @@ def resend_code(token: str | None, *, ip: str | None) -> Challenge:
     if wait > 0:
         raise ResendTooEarly(wait)
     hit("code", **_budgets(challenge))
-    claimed = Challenge.objects.filter(
-        pk=challenge.pk,
-        resends=challenge.resends,
-        last_sent_at=challenge.last_sent_at,
-        end_reason="",
-    ).update(resends=F("resends") + 1, last_sent_at=now)
-    if not claimed:  # another request resent it a moment ago
+    if not challenge.claim_resend(now):  # another request resent it a moment ago
         raise ResendTooEarly(challenge.seconds_until_resend(now) or 1)
     with transaction.atomic():
         record("recovery_code_resent", actor=challenge.login, subject=challenge.login, ip=ip)
         if not challenge.stand_in:
-            _queue_code(challenge, now)
+            queue_code(challenge, now)
     if code_sms(challenge).failed:  # given back already by the failure's listener
         raise CodeNotSent()
     challenge.refresh_from_db()
@@ -197,12 +174,12 @@ def reset_password(token: str | None, *, code: str, password: str, ip: str | Non
     account = get_directory().find(challenge.login)
     if challenge.stand_in:  # privacy mode: a wrong code, like any a real challenge refuses
         stand_in = Account(key="", login=challenge.login, name="")
-        _count_wrong_code(challenge, ip, policy_errors(stand_in, password, check_current=False))
+        _wrong_code(challenge, ip, policy_errors(stand_in, password, check_current=False))
     if account is None or account.locked or account.key != challenge.account_key:
         raise NotRecoverable()
     cheap_errors = policy_errors(account, password, check_current=False)
     if not codes.code_matches(challenge.seed, code):
-        _count_wrong_code(challenge, ip, cheap_errors)
+        _wrong_code(challenge, ip, cheap_errors)
     if cheap_errors:
         raise PasswordRejected(cheap_errors)
     errors = policy_errors(account, password)
@@ -213,15 +190,8 @@ def reset_password(token: str | None, *, code: str, password: str, ip: str | Non
         with transaction.atomic():
             # The code is checked again and used up in one statement: of two submissions
             # of the same code, exactly one changes the password.
-            consumed = Challenge.objects.filter(
-                pk=challenge.pk,
-                seed=challenge.seed,
-                end_reason="",
-                expires_at__gt=now,
-                attempts__lt=recovery_settings().max_attempts,
-            ).update(end_reason=Challenge.End.USED, ended_at=now)
-            if not consumed:
-                raise ChallengeOver(live_problem(challenge.pk, now))
+            if not challenge.consume(now):
+                raise ChallengeOver(challenge.problem_now(now))
             apply_new_password(
                 account, password, actor=account.login, action="password_reset", ip=ip
             )
@@ -232,9 +202,35 @@ def reset_password(token: str | None, *, code: str, password: str, ip: str | Non
     return account
 
 
-def live_problem(pk: int, now: datetime) -> str:
-    challenge = Challenge.objects.get(pk=pk)
-    return challenge.problem(now) or "challenge_used"
+def _open(account: Account, *, now: datetime, ip: str | None, known_device: bool) -> Challenge:
+    """A challenge for a recoverable account, recorded, its code SMS queued with it."""
+    assert account.phone is not None  # noqa: S101  (the strategy hands only such accounts)
+    challenge = Challenge.open(
+        login=account.login,
+        account_key=account.key,
+        phone=account.phone,
+        known_device=known_device,
+        now=now,
+    )
+    record(
+        "recovery_code_sent",
+        actor=account.login,
+        subject=account.login,
+        ip=ip,
+        phone=mask_phone(account.phone),
+    )
+    queue_code(challenge, now)
+    return challenge
+
+
+def _open_stand_in(login: str, *, now: datetime, ip: str | None, known_device: bool) -> Challenge:
+    """Privacy mode's challenge for an account that gets no code: nothing is sent, nothing
+    opens it (no account key: see ``Challenge.stand_in``)."""
+    challenge = Challenge.open(
+        login=login, account_key="", phone="", known_device=known_device, now=now
+    )
+    record("recovery_code_withheld", actor="anonymous", subject=login, ip=ip)
+    return challenge
 
 
 def _challenge(token: str | None) -> Challenge:
@@ -247,24 +243,6 @@ def _challenge(token: str | None) -> Challenge:
     return challenge
 
 
-def _recoverable(login: str | None) -> Account:
-    account = get_directory().find(login) if login else None
-    if account is None or account.locked or not account.phone:
-        raise NotRecoverable()
-    return account
-
-
-def _codes_today(login: str, now: datetime, known_device: bool) -> int:
-    """Codes of the last 24 hours, those of known devices and the others counted apart."""
-    return (
-        Challenge.objects.filter(
-            login=login, created_at__gt=now - timedelta(hours=24), known_device=known_device
-        )
-        .exclude(end_reason=Challenge.End.SMS_FAILED)
-        .count()
-    )
-
-
 def _budgets(challenge: Challenge) -> dict[str, str | None]:
     """The account and phone budgets a challenge's steps are counted under."""
     known = challenge.known_device
@@ -274,30 +252,12 @@ def _budgets(challenge: Challenge) -> dict[str, str | None]:
     }
 
 
-def _queue_code(challenge: Challenge, now: datetime) -> None:
-    minutes = minutes_left(challenge, now)
-    queue_sms(
-        challenge.phone,
-        messages.redacted_code_text(minutes=minutes),
-        purpose=Message.Purpose.CODE,
-        account=challenge.login,
-        source=CODE_SOURCE,
-        source_ref=str(challenge.token),
-    )
-
-
-def _count_wrong_code(challenge: Challenge, ip: str | None, password_errors: list[str]) -> NoReturn:
-    limit = recovery_settings().max_attempts
-    Challenge.objects.filter(pk=challenge.pk, end_reason="", attempts__lt=limit).update(
-        attempts=F("attempts") + 1
-    )
-    challenge.refresh_from_db(fields=["attempts", "end_reason"])
-    if challenge.attempts < limit:
+def _wrong_code(challenge: Challenge, ip: str | None, password_errors: list[str]) -> NoReturn:
+    """Count a wrong code; the last one allowed ends the challenge."""
+    challenge.count_wrong_code()
+    if challenge.attempts_left > 0:
         raise WrongCode(challenge.attempts_left, password_errors)
     with transaction.atomic():
-        ended = Challenge.objects.filter(pk=challenge.pk, end_reason="").update(
-            end_reason=Challenge.End.ATTEMPTS, ended_at=clock.now()
-        )
-        if ended:
+        if challenge.end(Challenge.End.ATTEMPTS, clock.now()):
             record("recovery_attempts_exhausted", actor="system", subject=challenge.login, ip=ip)
     raise ChallengeOver("too_many_attempts")

@@ -14,9 +14,7 @@ from govid.recovery.models import Challenge
 
 def end_challenges(login: str) -> int:
     """End every live challenge of ``login``: a code already sent opens nothing any more."""
-    return Challenge.objects.filter(login=login, end_reason="").update(
-        end_reason=Challenge.End.ENDED, ended_at=clock.now()
-    )
+    return Challenge.end_all(login, clock.now())
 
 
 @receiver(password_changed)

@@ -1,4 +1,5 @@
-"""The code SMS: rendered when it is sent, followed by the reset page, given back if it fails.
+"""The code SMS: queued, rendered when it is sent, followed by the reset page, given back if it
+fails. Recovery talks to the SMS concern through functions and plain values only.
 
 The message record keeps the text with the code redacted; the worker asks ``render_code`` for
 the real text at sending time, from the challenge's seed (the code itself is never stored).
@@ -7,43 +8,50 @@ the real text at sending time, from the challenge's seed (the code itself is nev
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from django.db import transaction
-from django.db.models import F
 
 from govid import clock
 from govid.audit.log import record
 from govid.limits.counting import give_back
 from govid.limits.devices import budget
 from govid.recovery import codes
-from govid.recovery.conf import recovery_settings
 from govid.recovery.models import Challenge
 from govid.sms import messages, tracking
-from govid.sms.models import Message
+from govid.sms.delivery import queue_sms
 
 CODE_SOURCE = "recovery_code"
+CODE_PURPOSE = "code"  # the message record's purpose for a code
+
+# What the reset page tells about the newest SMS of a challenge: state ("" when none was
+# queued), retrying, pending, failed.
+CodeSms = tracking.Delivery
 
 
-@dataclass(frozen=True)
-class CodeSms:
-    """What the reset page tells about the newest SMS of a challenge."""
+class FailedSms(Protocol):
+    """What ``sms_failed`` reads of the message the SMS concern reports."""
 
-    state: str  # a Message.State, or "" when none was queued
-    retrying: bool = False
-
-    @property
-    def pending(self) -> bool:
-        return self.state == Message.State.QUEUED
-
-    @property
-    def failed(self) -> bool:
-        return self.state in (Message.State.FAILED, Message.State.EXPIRED)
+    source: str
+    source_ref: str
 
 
 def minutes_left(challenge: Challenge, now: datetime) -> int:
     return max(1, math.ceil((challenge.expires_at - now).total_seconds() / 60))
+
+
+def queue_code(challenge: Challenge, now: datetime) -> None:
+    """Queue the challenge's code SMS (its text rendered only when it is sent); call it in the
+    transaction of the change it belongs to."""
+    queue_sms(
+        challenge.phone,
+        messages.redacted_code_text(minutes=minutes_left(challenge, now)),
+        purpose=CODE_PURPOSE,
+        account=challenge.login,
+        source=CODE_SOURCE,
+        source_ref=str(challenge.token),
+    )
 
 
 def render_code(token: str) -> str | None:
@@ -57,13 +65,10 @@ def render_code(token: str) -> str | None:
 
 
 def code_sms(challenge: Challenge) -> CodeSms:
-    message = tracking.latest_for(CODE_SOURCE, str(challenge.token))
-    if message is None:
-        return CodeSms(state="")
-    return CodeSms(state=message.state, retrying=message.pending_retry)
+    return tracking.delivery_of(CODE_SOURCE, str(challenge.token))
 
 
-def sms_failed(message: Message, **kwargs: object) -> None:
+def sms_failed(message: FailedSms, **kwargs: object) -> None:
     """No code reached the phone: end the challenge (it does not count against the daily
     cap), or, if an earlier SMS of it did go out, give the failed resend back."""
     if message.source != CODE_SOURCE:
@@ -80,13 +85,7 @@ def sms_failed(message: Message, **kwargs: object) -> None:
         phone=budget(challenge.phone, known=known),
     )
     with transaction.atomic():
-        if tracking.others_may_arrive(message):
-            Challenge.objects.filter(pk=challenge.pk, resends__gt=0).update(
-                resends=F("resends") - 1, last_sent_at=now - recovery_settings().resend_after
-            )
-            return
-        ended = Challenge.objects.filter(pk=challenge.pk, end_reason="").update(
-            end_reason=Challenge.End.SMS_FAILED, ended_at=now
-        )
-        if ended:
+        if tracking.delivery_of(CODE_SOURCE, message.source_ref).may_arrive:
+            challenge.give_back_resend(now)
+        elif challenge.end(Challenge.End.SMS_FAILED, now):
             record("recovery_code_not_sent", actor="system", subject=challenge.login)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 
 from django.db import close_old_connections
+from django.db.models import Count
 
 from govid import clock
 from govid.sms import texts
@@ -106,21 +108,49 @@ def apply_report_in_thread(state: str, **kwargs: object) -> None:
         close_old_connections()
 
 
-def latest_for(source: str, source_ref: str) -> Message | None:
-    """The newest message rendered by ``source`` for ``source_ref`` (e.g. a challenge)."""
-    return Message.objects.filter(source=source, source_ref=source_ref).order_by("-id").first()
-
-
-def others_may_arrive(message: Message) -> bool:
-    """Whether another message of the same source and ref is queued, sent or delivered."""
-    return (
-        Message.objects.filter(source=message.source, source_ref=message.source_ref)
-        .exclude(pk=message.pk)
-        .exclude(state__in=ENDED_BADLY)
-        .exists()
-    )
-
-
 def recent_for_account(login: str, *, limit: int = 10) -> list[Message]:
     """The account's last messages, newest first (for the helpdesk)."""
     return list(Message.objects.filter(account=login).order_by("-id")[:limit])
+
+
+def counts_by_purpose_and_state() -> dict[tuple[str, str], int]:
+    """How many message records are in each (purpose, state): every pair, 0 when none, purpose
+    by purpose (for the metrics read at each scrape)."""
+    found = {
+        (row["purpose"], row["state"]): row["n"]
+        for row in Message.objects.values("purpose", "state").annotate(n=Count("id"))
+    }
+    return {
+        (purpose, state): found.get((purpose, state), 0)
+        for purpose in Message.Purpose.values
+        for state in Message.State.values
+    }
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of the messages of one source and ref, as plain values for other concerns."""
+
+    state: str = ""  # the newest message's State ("queued", "sent", ...), or "" if none
+    retrying: bool = False  # the newest is queued again after a failed attempt
+    may_arrive: bool = False  # one of them is still queued, sent or delivered
+
+    @property
+    def pending(self) -> bool:
+        return self.state == State.QUEUED
+
+    @property
+    def failed(self) -> bool:
+        return self.state in ENDED_BADLY
+
+
+def delivery_of(source: str, source_ref: str) -> Delivery:
+    """What became of the messages rendered by ``source`` for ``source_ref`` (one query)."""
+    messages = list(Message.objects.filter(source=source, source_ref=source_ref).order_by("-id"))
+    if not messages:
+        return Delivery()
+    return Delivery(
+        state=messages[0].state,
+        retrying=messages[0].pending_retry,
+        may_arrive=any(message.state not in ENDED_BADLY for message in messages),
+    )
