@@ -18,6 +18,8 @@ BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("GOVID_VAR_DIR", str(BASE_DIR.parent / "var"))).resolve()
 
 SECRET_KEY = secret_key_from(VAR_DIR)
+# Rotation: the old key here until every code, counter and link made under it has expired.
+SECRET_KEY_FALLBACKS = env_list("GOVID_SECRET_KEY_FALLBACKS", [])
 DEBUG = env_bool("GOVID_DEBUG", False)
 ALLOWED_HOSTS = env_list("GOVID_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("GOVID_CSRF_TRUSTED_ORIGINS", [])
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "govid.web.middleware.LanguageMiddleware",
     "govid.web.middleware.FriendlyErrorsMiddleware",
+    "govid.directory.middleware.DirectoryUnavailableMiddleware",
     "govid.web.middleware.NulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

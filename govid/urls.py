@@ -3,7 +3,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from govid.ops import health, metrics
-from govid.web import admin_login, errors
+from govid.sso import admin_login
+from govid.web import errors
 
 admin_login.install()
 

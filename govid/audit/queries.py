@@ -12,6 +12,12 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from govid.audit.models import Event
 
 
+def action_of(event: Event) -> str:
+    """The action of an event sent with ``event_recorded`` ("login", "code_sent", ...): what
+    a counter outside the audit (metrics) reads of it."""
+    return event.action
+
+
 def counts_by_subject(actions: Collection[str], since: datetime) -> Counter[str]:
     """How many events of ``actions`` each subject had since ``since``."""
     rows = Event.objects.filter(action__in=list(actions), at__gte=since)

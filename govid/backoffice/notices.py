@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from govid.directory.phones import mask_phone
+from govid.phones import mask_phone
 from govid.sms.messages import MessageTooLong, render
 
 REGISTERED_TEXT = "So nay da duoc dang ky cho hop thu cong vu {login}. Quen mat khau, vao {url}"

@@ -15,6 +15,7 @@ from govid.directory.conf import directory_settings
 __all__ = [
     "Account",
     "Directory",
+    "account_active",
     "canonical_address",
     "canonical_login",
     "get_directory",
@@ -78,6 +79,13 @@ def get_directory() -> Directory:
     cls = import_string(directory_settings().backend_path)
     directory: Directory = cls()
     return directory
+
+
+def account_active(login: str) -> bool:
+    """The account still exists and is not locked, as the directory says now (asked on every
+    staff request)."""
+    account = get_directory().find(login)
+    return account is not None and not account.locked
 
 
 @receiver(setting_changed)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from govid.directory import canonical_address, canonical_login, get_directory
 from govid.directory.changes import set_locked
 from govid.directory.models import StoredAccount, Unit
-from govid.directory.phones import mask_phone
+from govid.phones import mask_phone
 from govid.sms.tracking import recent_for_account
 
 

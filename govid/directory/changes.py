@@ -21,7 +21,7 @@ from govid.directory import get_directory
 from govid.directory.base import Account
 from govid.directory.events import access_ended
 from govid.directory.models import PhoneChange
-from govid.directory.phones import mask_phone
+from govid.phones import mask_phone
 
 
 class PhoneChangeRefused(ValueError):

@@ -12,3 +12,8 @@ password_changed = Signal()
 # a lock, a disabled login, a phone change, a role taken away. kwargs: login, reason (a stable
 # word: "locked", "disabled", "phone_changed", "role_revoked"), actor.
 access_ended = Signal()
+
+# Sent when an administrator ends the login hold of a login (too many wrong passwords): any
+# address can be held, even one without an account, so it need not be one. kwargs: login,
+# actor. The SSO concern releases the hold and returns whether the login was held.
+account_unblocked = Signal()

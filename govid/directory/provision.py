@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
@@ -9,11 +11,15 @@ from govid.audit.log import record
 from govid.directory import canonical_address, canonical_login
 from govid.directory.conf import directory_settings
 from govid.directory.models import StoredAccount, Unit
-from govid.directory.phones import normalize_phone
+from govid.phones import normalize_phone
 
 
 class ProvisionError(ValueError):
     """A one-line reason why the unit or account cannot be created."""
+
+
+def has_unit(code: str) -> bool:
+    return Unit.objects.filter(code=code).exists()
 
 
 def add_unit(code: str, *, name: str, parent: str | None = None, actor: str) -> Unit:
@@ -44,6 +50,7 @@ def add_account(
     unit: str,
     phone: str | None = None,
     password: str | None = None,
+    locked: bool = False,
     actor: str,
 ) -> StoredAccount:
     login = canonical_login(email)
@@ -68,6 +75,10 @@ def add_account(
             phone=e164 or "",
             # No password given: an unusable one; the owner recovers it by SMS.
             password=make_password(password),
+            locked=locked,
         )
-        record("account_added", actor=actor, subject=login, unit=unit, has_phone=bool(e164))
+        extra: dict[str, Any] = {"locked": True} if locked else {}
+        record(
+            "account_added", actor=actor, subject=login, unit=unit, has_phone=bool(e164), **extra
+        )
     return row

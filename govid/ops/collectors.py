@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Count
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from govid.sms.models import Message
+from govid.sms.tracking import counts_by_purpose_and_state
 
 
 class SmsStates(Collector):
@@ -25,11 +24,6 @@ class SmsStates(Collector):
             "(queued, sent, delivered, failed, expired)",
             labels=["purpose", "state"],
         )
-        counts = {
-            (row["purpose"], row["state"]): row["n"]
-            for row in Message.objects.values("purpose", "state").annotate(n=Count("id"))
-        }
-        for purpose in Message.Purpose.values:
-            for state in Message.State.values:
-                family.add_metric([purpose, state], counts.get((purpose, state), 0))
+        for (purpose, state), n in counts_by_purpose_and_state().items():
+            family.add_metric([purpose, state], n)
         yield family

@@ -25,11 +25,11 @@ from prometheus_client import (
     multiprocess,
 )
 
-from govid.audit.models import Event
+from govid.audit.queries import action_of
 from govid.audit.signals import event_recorded
+from govid.networks import client_ip
 from govid.ops.collectors import SmsStates
 from govid.ops.conf import ops_settings
-from govid.ops.requests import client_ip
 from govid.recovery.signals import step_done
 
 EVENTS = Counter(
@@ -54,8 +54,8 @@ LOGIN_OUTCOMES = {"login": "ok", "login_failed": "wrong_password", "login_refuse
 
 
 @receiver(event_recorded)
-def _count_event(sender: Any, event: Event, **kwargs: Any) -> None:
-    action = event.action
+def _count_event(sender: Any, event: Any, **kwargs: Any) -> None:
+    action = action_of(event)
 
     def count() -> None:
         EVENTS.labels(action=action).inc()

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from govid.directory.phones import InvalidPhone, normalize_phone
+from govid.phones import InvalidPhone, normalize_phone
 from govid.sms.models import Message
 
 

@@ -19,12 +19,12 @@ from django.db.models import F, Q
 from django_tasks import task, task_backends
 
 from govid import clock
+from govid.diacritics import unaccent
 from govid.sms import get_routes, texts, tracking
 from govid.sms.base import SmsError
 from govid.sms.conf import sms_settings
 from govid.sms.models import Message
 from govid.sms.scrubbing import hidden_parts, scrub
-from govid.sms.text import unaccent
 
 log = logging.getLogger("govid.sms")
 

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from govid.diacritics import unaccent
 from govid.sms.conf import sms_settings
-from govid.sms.text import fits_one_segment, gsm7_length, unaccent
+from govid.sms.text import fits_one_segment, gsm7_length
 
 # What the message record keeps in place of a code: the text is stored, the secret is not.
 REDACTED_CODE = "******"

@@ -6,7 +6,7 @@ import uuid
 
 from django.db import models
 
-from govid.directory.phones import mask_phone
+from govid.phones import mask_phone
 
 
 class Message(models.Model):

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import cache
 from html.entities import codepoint2name
 
-from govid.directory.phones import mask_phone
+from govid.phones import mask_phone
 from govid.sms.messages import REDACTED_CODE
 
 HIDDEN = "***"

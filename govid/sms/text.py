@@ -1,8 +1,11 @@
-"""SMS texts: Vietnamese without diacritics, checked to fit one GSM-7 segment."""
+"""SMS texts: Vietnamese without diacritics (``govid.diacritics``), checked to fit one GSM-7
+segment."""
 
 from __future__ import annotations
 
-import unicodedata
+from govid.diacritics import unaccent
+
+__all__ = ["SEGMENT", "fits_one_segment", "gsm7_length", "unaccent"]
 
 SEGMENT = 160
 
@@ -12,13 +15,6 @@ _GSM_BASIC = set(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 _GSM_EXTENDED = set("^{}\\[~]|€\f")
-
-
-def unaccent(text: str) -> str:
-    """``Mã xác nhận đã đổi`` -> ``Ma xac nhan da doi`` (đ/Đ are letters of their own)."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def gsm7_length(text: str) -> int | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account
-from govid.directory.phones import mask_phone
+from govid.phones import mask_phone
 from govid.sso.models import RelyingParty, User
 
 CLAIM_SCOPES = {

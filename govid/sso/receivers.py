@@ -10,7 +10,7 @@ from django.dispatch import receiver
 
 from govid.audit.log import record
 from govid.directory.base import Account
-from govid.directory.events import access_ended, password_changed
+from govid.directory.events import access_ended, account_unblocked, password_changed
 from govid.sso import holds
 from govid.sso.sessions import end_all_sessions
 from govid.sso.tokens import revoke_tokens_of
@@ -27,6 +27,12 @@ def _on_password_changed(sender: Any, account: Account, actor: str, **kwargs: An
 @receiver(access_ended)
 def _on_access_ended(sender: Any, login: str, actor: str, **kwargs: Any) -> None:
     end_access(login, actor=actor)
+
+
+@receiver(account_unblocked)
+def _on_account_unblocked(sender: Any, login: str, actor: str, **kwargs: Any) -> bool:
+    # Releasing records login_hold_released (by ``actor``) when the login was held.
+    return holds.release(login, actor=actor)
 
 
 def end_access(login: str, *, actor: str) -> None:

@@ -23,10 +23,10 @@ from govid import clock
 from govid.audit.log import record
 from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account, AccountLocked, PasswordRefused
-from govid.directory.phones import mask_phone
 from govid.limits.devices import remember_device
 from govid.limits.guard import guard
 from govid.passwords.change import apply_new_password, policy_errors
+from govid.phones import mask_phone
 from govid.sso import holds
 from govid.sso.clients import client_name_for
 from govid.sso.forms import ChangePasswordForm, LoginForm

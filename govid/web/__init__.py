@@ -1,1 +1,1 @@
-"""The site around the concerns: layout, branding, language switch, error pages, demo data."""
+"""The site around the concerns: layout, branding, language switch, error pages."""

@@ -1,5 +1,5 @@
-"""The client's address, for views: see govid.ops.requests for the trusted-proxy rule."""
+"""The client's address, for views: see govid.networks for the trusted-proxy rule."""
 
-from govid.ops.requests import client_ip
+from govid.networks import client_ip
 
 __all__ = ["client_ip"]

@@ -18,8 +18,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from govid.ops.conf import ops_settings
-from govid.ops.requests import from_trusted_proxy
+from govid.networks import from_trusted_proxy, ops_settings
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

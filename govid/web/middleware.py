@@ -1,8 +1,9 @@
-"""Turn Django's bare error responses into pages in the user's language."""
+"""Turn Django's bare error responses into pages in the user's language.
+
+(An unavailable directory is turned into its page by govid.directory.middleware.)"""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -10,10 +11,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from govid.directory.base import DirectoryUnavailable
 from govid.web import errors
-
-log = logging.getLogger("govid.directory")
 
 
 class FriendlyErrorsMiddleware:
@@ -27,14 +25,6 @@ class FriendlyErrorsMiddleware:
             page["Allow"] = response.get("Allow", "")
             return page
         return response
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, DirectoryUnavailable):
-            log.error(
-                "directory unavailable during %s %s: %s", request.method, request.path, exception
-            )
-            return errors.service_unavailable(request)
-        return None
 
 
 class LanguageMiddleware:

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from govid.web.demo import PASSWORD
+from govid.demo.data import PASSWORD
 from tests.abuse.attacker import new_ip
 from tests.abuse.crawl import MUTATIONS, Answer, Identity, Sender
 from tests.abuse.scale import CRAWL, DEADLINE, report

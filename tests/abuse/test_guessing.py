@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from govid.web.demo import PASSWORD
+from govid.demo.data import PASSWORD
 from tests.abuse.attacker import Visitor, new_ip, sent_to_reset
 from tests.abuse.scale import DEADLINE, GUESSES, report
 

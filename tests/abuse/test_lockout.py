@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from govid.web.demo import PASSWORD
+from govid.demo.data import PASSWORD
 from tests.abuse.attacker import Visitor, sent_to_reset
 from tests.abuse.conftest import WINDOW
 from tests.abuse.scale import report

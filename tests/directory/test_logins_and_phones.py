@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from govid.directory import canonical_login
-from govid.directory.phones import InvalidPhone, mask_phone, normalize_phone
+from govid.phones import InvalidPhone, mask_phone, normalize_phone
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from govid.web.demo import PASSWORD
+from govid.demo.data import PASSWORD
 from tests.e2e.oidc import RelyingParty, add_client
 from tests.web.pages import every_url
 

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from govid.directory import canonical_login
 from govid.directory.base import Account
-from govid.directory.phones import InvalidPhone, mask_phone, normalize_phone
 from govid.limits.rules import network_of, parse_rule
-from govid.ops.requests import client_ip
+from govid.networks import client_ip
 from govid.passwords.blocklist import is_common
 from govid.passwords.policy import check_policy
+from govid.phones import InvalidPhone, mask_phone, normalize_phone
 from tests.fuzz.strategies import any_text
 
 ACCOUNT = Account(key="1", login="an.nguyen@soctrang.gov.vn", name="Nguyễn Văn An")

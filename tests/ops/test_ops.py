@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from django.test import RequestFactory
 
-from govid.ops.requests import client_ip, request_id
+from govid.networks import client_ip
+from govid.ops.requests import request_id
 from govid.sms.base import SmsError
 
 

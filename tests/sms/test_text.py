@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from govid.diacritics import unaccent
 from govid.sms import messages
-from govid.sms.text import fits_one_segment, gsm7_length, unaccent
+from govid.sms.text import fits_one_segment, gsm7_length
 
 
 def test_unaccent_removes_every_vietnamese_diacritic():

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from govid.web.demo import PASSWORD, load_demo
+from govid.demo.data import PASSWORD, load_demo
 from govid.web.headers import CONTENT_SECURITY_POLICY
 from tests.web.pages import every_url
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from govid.directory.phones import InvalidPhone, normalize_phone
+from govid.phones import InvalidPhone, normalize_phone
 
 Attrs = Mapping[str, Sequence[bytes]]
 

@@ -11,9 +11,9 @@ from govid.directory import canonical_address, canonical_login, get_directory
 from govid.directory.backends.sql import SqlDirectory
 from govid.directory.changes import change_phone
 from govid.directory.imports.reader import SourceRow
-from govid.directory.phones import InvalidPhone, normalize_phone
 from govid.directory.provision import add_account
 from govid.directory.units import unit_tree
+from govid.phones import InvalidPhone, normalize_phone
 
 
 @dataclass(frozen=True)

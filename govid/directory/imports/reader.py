@@ -11,7 +11,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from govid.sms.text import unaccent
+from govid.diacritics import unaccent
 from govid.spreadsheets import original_text
 
 COLUMNS = ("email", "name", "unit", "phone")

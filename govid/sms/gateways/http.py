@@ -22,7 +22,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from govid.directory.phones import national_digits
+from govid.phones import national_digits
 from govid.sms.base import SmsError, SmsGateway, SmsRefused
 from govid.sms.conf import HttpSmsSettings, http_sms_settings, sms_settings
 from govid.sms.scrubbing import scrub

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from govid.directory import canonical_login
-from govid.directory.phones import InvalidPhone, normalize_phone
+from govid.phones import InvalidPhone, normalize_phone
 from govid.sms.delivery import queue_sms
 from govid.sms.messages import MessageTooLong, render
 from govid.sms.models import Message

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from govid.demo.data import load_demo
 from govid.directory.conf import directory_settings
-from govid.web.demo import load_demo
 
 
 class Command(BaseCommand):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from govid.backoffice.models import RoleGrant
+from govid.backoffice.access import load_staff
 from govid.backoffice.staff import grant
 from govid.demo.client import register_demo_client
-from govid.directory.models import StoredAccount, Unit
-from govid.directory.provision import add_account, add_unit
-from govid.sso.models import User
+from govid.directory import get_directory
+from govid.directory.provision import add_account, add_unit, has_unit
+from govid.sso.api import ensure_administrator
 
 PASSWORD = "Demo@2026"  # noqa: S105  (the demo accounts' documented password)
 
@@ -52,24 +52,27 @@ def load_demo(domain: str) -> int:
     added = 0
     with transaction.atomic():
         for code, name, parent in UNITS:
-            if not Unit.objects.filter(code=code).exists():
+            if not has_unit(code):
                 add_unit(code, name=name, parent=parent, actor="demo")
                 added += 1
         for local, name, unit, phone, locked in ACCOUNTS:
             login = f"{local}@{domain}"
-            if not StoredAccount.objects.filter(login=login).exists():
+            if get_directory().find(login) is None:
                 add_account(
-                    login, name=name, unit=unit, phone=phone, password=PASSWORD, actor="demo"
+                    login,
+                    name=name,
+                    unit=unit,
+                    phone=phone,
+                    password=PASSWORD,
+                    locked=locked,
+                    actor="demo",
                 )
-                StoredAccount.objects.filter(login=login).update(locked=locked)
                 added += 1
         for local, role, units in STAFF:
-            if not RoleGrant.objects.filter(login=f"{local}@{domain}", role=role).exists():
+            staff = load_staff(f"{local}@{domain}")
+            if staff is None or not staff.has(role):
                 grant(f"{local}@{domain}", role=role, units=units, actor="demo")
                 added += 1
-        admin_login = f"{ADMIN}@{domain}"
-        if not User.objects.filter(login=admin_login).exists():
-            User.objects.create_superuser(admin_login, name="Quản trị hệ thống")
-            added += 1
+        added += ensure_administrator(f"{ADMIN}@{domain}", name="Quản trị hệ thống")
         added += register_demo_client()
     return added
