@@ -24,7 +24,7 @@ from govid.backoffice.pdfcheck import looks_like_pdf
 from govid.backoffice.protected import is_protected
 from govid.directory import canonical_login, get_directory
 from govid.directory.base import Account
-from govid.directory.phones import InvalidPhone, mask_phone, normalize_phone
+from govid.phones import InvalidPhone, mask_phone, normalize_phone
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,9 @@ def _account_for(request: PhoneRequest, login: str) -> Account:
     return account
 
 
+REASON_MAX = RequestLine._meta.get_field("reason").max_length or 300
+
+
 def add_line(
     staff: Staff,
     request_id: int,
@@ -126,8 +129,13 @@ def add_line(
         e164 = normalize_phone(phone)
     except InvalidPhone as invalid:
         raise RequestRefused(invalid.code, "phone") from None
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise RequestRefused("reason_required", "reason")
+    if len(reason) > REASON_MAX:
+        raise RequestRefused("reason_too_long", "reason")
+    if "\x00" in reason:
+        raise RequestRefused("text_invalid", "reason")
     with transaction.atomic():
         request = _locked(request_id, staff, EDIT)
         account = _account_for(request, login)
@@ -136,7 +144,7 @@ def add_line(
             login=account.login,
             name=account.name,
             new_phone=e164,
-            reason=reason.strip(),
+            reason=reason,
             unlock=unlock,
         )
         record(
@@ -224,6 +232,8 @@ def move(
     comment = comment.strip()
     if step.needs_comment and not comment:
         raise RequestRefused("comment_required", "comment")
+    if "\x00" in comment:  # what the forms refuse, refused here too: PostgreSQL stores no NUL
+        raise RequestRefused("text_invalid", "comment")
     with transaction.atomic():
         request = _locked(request_id, staff, step)
         if action == "submit" and not request.lines.exists():

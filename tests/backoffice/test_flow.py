@@ -200,3 +200,42 @@ def test_the_unit_officer_files_only_for_their_own_units(world):
         flow.file_request(world.staff("officer"), unit_code="TPST-P1", ip=None)
     with pytest.raises(NotAllowed):
         flow.file_request(world.staff("reviewer"), unit_code="MYTU-HHN", ip=None)
+
+
+@pytest.mark.parametrize(
+    ("reason", "code"), [("x" * 301, "reason_too_long"), ("Chưa\x00có số", "text_invalid")]
+)
+def test_a_reason_the_column_cannot_hold_is_refused_and_nothing_is_stored(world, reason, code):
+    """The forms stop these first; the flow refuses them too (PostgreSQL stores no NUL and no
+    reason longer than its column), so a caller that skips the form gets the same answer."""
+    officer = world.staff("officer")
+    request = flow.file_request(officer, unit_code="MYTU-HHN", ip=None)
+    with pytest.raises(RequestRefused) as refused:
+        flow.add_line(
+            officer,
+            request.pk,
+            login="khong.so",
+            phone="0912 777 888",
+            reason=reason,
+            unlock=False,
+            ip=None,
+        )
+    assert refused.value.code == code and not request.lines.exists()
+    flow.add_line(
+        officer,
+        request.pk,
+        login="khong.so",
+        phone="0912 777 888",
+        reason="x" * 300,
+        unlock=False,
+        ip=None,
+    )
+    assert request.lines.count() == 1
+
+
+def test_a_comment_with_a_nul_byte_is_refused_and_the_request_stays(world):
+    request = filed(world)
+    with pytest.raises(RequestRefused) as refused:
+        flow.move(world.staff("officer"), request.pk, "submit", comment="a\x00b", ip=None)
+    request.refresh_from_db()
+    assert refused.value.code == "text_invalid" and request.state == State.DRAFT

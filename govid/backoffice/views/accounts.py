@@ -23,7 +23,7 @@ from govid.directory import get_directory
 from govid.directory.changes import PhoneChangeRefused
 from govid.directory.imports import ImportFileError, ImportPlan, apply_plan, plan_import, read_table
 from govid.directory.imports.messages import file_error_message, row_error_message
-from govid.directory.phones import mask_phone, national_digits
+from govid.phones import mask_phone, national_digits
 from govid.spreadsheets import append_inert_row
 from govid.web.client import client_ip
 

@@ -17,8 +17,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from govid.backoffice.access import load_staff
 from govid.backoffice.errors import NotAllowed
+from govid.directory import account_active
 from govid.web import errors
-from govid.web.accounts import account_active
 from govid.web.middleware import has_nul_bytes
 
 StaffView = Callable[..., HttpResponse]
@@ -96,6 +96,8 @@ def refusal_message(code: str) -> str:
             "Đây là số máy cố định: tin nhắn SMS không tới được. Vui lòng nhập số di động."
         ),
         "reason_required": _("Vui lòng nhập lý do."),
+        "reason_too_long": _("Lý do dài quá 300 ký tự. Vui lòng viết ngắn hơn."),
+        "text_invalid": _("Nội dung có ký tự không hợp lệ. Vui lòng nhập lại."),
         "account_unknown": _("Không tìm thấy tài khoản này."),
         "account_other_unit": _("Tài khoản này không thuộc đơn vị của đề nghị."),
         "duplicate_line": _("Tài khoản này đã có trong đề nghị."),

@@ -21,7 +21,7 @@ from govid.backoffice.letter import LetterUnavailable
 from govid.backoffice.letters import request_letter_pdf
 from govid.backoffice.models import PhoneRequest, Role, Scan, State
 from govid.backoffice.views.common import limit_body, refusal_message, staff_view, status_of
-from govid.directory.phones import mask_phone, national_digits
+from govid.phones import mask_phone, national_digits
 from govid.web import errors
 from govid.web.client import client_ip
 
