@@ -58,6 +58,7 @@ lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy govid tests
+	$(BIN)/lint-imports
 
 bench: test-deps setup
 	scripts/apt-install.sh $(BENCH_DEBS)
