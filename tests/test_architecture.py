@@ -1,6 +1,6 @@
 """The import contract (`make lint` runs `lint-imports` on pyproject.toml) holds today, and it
-fails the moment one boundary is crossed: one concern reading another's models, or a lower layer
-calling up."""
+fails the moment one boundary is crossed: one concern reading another's models or reaching past
+its `api.py`, or a lower layer calling up."""
 
 from __future__ import annotations
 
@@ -64,3 +64,11 @@ def test_a_page_part_calling_into_the_back_office_breaks_it(tree):
     result = lint(tree)
     assert result.returncode == 1
     assert "govid.web is not allowed to import govid.backoffice" in result.stdout
+
+
+def test_reaching_past_a_concerns_face_breaks_it(tree):
+    """sms's face offers queue_sms; taking it from the module behind the face is refused."""
+    cross(tree, "govid.passwords.change", "from govid.sms.delivery import queue_sms as q")
+    result = lint(tree)
+    assert result.returncode == 1
+    assert "govid.passwords.change -> govid.sms.delivery" in result.stdout

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from govid.backoffice.models import PhoneRequest, Role, RoleGrant, State
-from govid.directory.units import UnitTree, unit_tree
+from govid.directory.api import UnitTree, unit_tree
 
 EVERYWHERE = None  # a scope without limit (a grant without unit)
 Scope = set[str] | None

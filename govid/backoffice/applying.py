@@ -7,10 +7,15 @@ from govid.backoffice.errors import RequestRefused
 from govid.backoffice.models import PhoneRequest, State
 from govid.backoffice.notices import registered_text, replaced_text
 from govid.backoffice.protected import is_protected
-from govid.directory import get_directory
-from govid.directory.changes import Approval, PhoneChangeRefused, change_phone, set_locked
-from govid.sms.delivery import send_after_commit
-from govid.web.conf import support_settings
+from govid.directory.api import (
+    Approval,
+    PhoneChangeRefused,
+    change_phone,
+    get_directory,
+    set_locked,
+)
+from govid.sms.api import send_after_commit
+from govid.web.api import support_settings
 
 
 def approval_of(request: PhoneRequest) -> Approval:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from govid import clock
-from govid.audit.log import record
+from govid.audit.api import record
 from govid.backoffice.access import Staff
 from govid.backoffice.applying import apply_lines, approval_of
 from govid.backoffice.conf import backoffice_settings
@@ -22,8 +22,7 @@ from govid.backoffice.errors import NotAllowed, RequestRefused
 from govid.backoffice.models import PhoneRequest, RequestLine, Role, Scan, State, Transition
 from govid.backoffice.pdfcheck import looks_like_pdf
 from govid.backoffice.protected import is_protected
-from govid.directory import canonical_login, get_directory
-from govid.directory.base import Account
+from govid.directory.api import Account, canonical_login, get_directory
 from govid.phones import InvalidPhone, mask_phone, normalize_phone
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from govid.web.fields import TextField
+from govid.web.api import TextField
 
 
 class NewRequestForm(forms.Form):

@@ -6,7 +6,7 @@ from govid import clock
 from govid.backoffice.conf import backoffice_settings
 from govid.backoffice.letter import Letter, LetterLine, render_letter
 from govid.backoffice.models import PhoneRequest
-from govid.directory.units import unit_tree
+from govid.directory.api import unit_tree
 from govid.phones import national_digits
 
 SUBJECT = "đề nghị cập nhật số điện thoại, khôi phục mật khẩu hộp thư điện tử công vụ"

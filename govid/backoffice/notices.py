@@ -7,7 +7,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from govid.phones import mask_phone
-from govid.sms.messages import MessageTooLong, render
+from govid.sms.api import MessageTooLong, render
 
 REGISTERED_TEXT = "So nay da duoc dang ky cho hop thu cong vu {login}. Quen mat khau, vao {url}"
 REGISTERED_SHORT_TEXT = (

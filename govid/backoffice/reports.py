@@ -8,10 +8,9 @@ from datetime import datetime
 from django.utils import timezone
 
 from govid import clock
-from govid.audit.queries import counts_by_subject
-from govid.directory import get_directory
-from govid.directory.units import UnitTree
-from govid.recovery.stats import outcomes_since
+from govid.audit.api import counts_by_subject
+from govid.directory.api import UnitTree, get_directory
+from govid.recovery.api import outcomes_since
 
 # Until SMS have records of their own, the audit log is what says which codes went out.
 SMS_SENT = ("recovery_code_sent", "recovery_code_resent")

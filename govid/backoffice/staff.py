@@ -12,12 +12,10 @@ from __future__ import annotations
 from django.db import transaction
 
 from govid import clock
-from govid.audit.log import record
+from govid.audit.api import record
 from govid.backoffice.access import EVERYWHERE, Staff
 from govid.backoffice.models import Role, RoleGrant
-from govid.directory import canonical_login, get_directory
-from govid.directory.events import access_ended
-from govid.directory.units import unit_tree
+from govid.directory.api import access_ended, canonical_login, get_directory, unit_tree
 
 # Which kind of unit each scoped role is granted for; the others may also hold no unit (all).
 UNIT_KIND = {Role.UNIT_OFFICER: "unit", Role.DISTRICT_REVIEWER: "district"}

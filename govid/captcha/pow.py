@@ -22,11 +22,8 @@ from django.http import HttpRequest
 from govid import clock
 from govid.captcha.conf import captcha_settings
 from govid.keyed import Secret, derived_key, secret_keys
-from govid.limits.counting import attempts
-from govid.limits.guard import counted
-from govid.limits.rules import counter_keys, network_of
-from govid.limits.store import get_store
-from govid.web.client import client_ip
+from govid.limits.api import attempts, counted, counter_keys, get_store, network_of
+from govid.web.api import client_ip
 
 ALGORITHM = "PBKDF2/SHA-256"
 MAX_PAYLOAD = 4096  # a real payload is under 1 KB

@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.db import transaction
 from oauth2_provider.models import Application
 
-from govid.audit.log import record
+from govid.audit.api import record
 from govid.demo.conf import demo_settings
-from govid.sso.clients import add_client, describe
+from govid.sso.api import add_client, describe
 
 CLIENT_ID = "hop-thu-cong-vu-demo"
 NAME = "Hộp thư công vụ (demo)"

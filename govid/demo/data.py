@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from govid.backoffice.access import load_staff
-from govid.backoffice.staff import grant
+from govid.backoffice.api import grant, load_staff
 from govid.demo.client import register_demo_client
-from govid.directory import get_directory
-from govid.directory.provision import add_account, add_unit, has_unit
+from govid.directory.api import add_account, add_unit, get_directory, has_unit
 from govid.sso.api import ensure_administrator
 
 PASSWORD = "Demo@2026"  # noqa: S105  (the demo accounts' documented password)

@@ -15,7 +15,7 @@ from govid.directory import canonical_address, canonical_login, get_directory
 from govid.directory.changes import set_locked
 from govid.directory.models import StoredAccount, Unit
 from govid.phones import mask_phone
-from govid.sms.tracking import recent_for_account
+from govid.sms.api import recent_for_account
 
 
 @admin.register(Unit)
@@ -99,8 +99,8 @@ class StoredAccountAdmin(admin.ModelAdmin[StoredAccount]):
                 (
                     f"{m.queued_at:%d/%m/%Y %H:%M:%S}",
                     m.masked_to,
-                    m.get_purpose_display(),
-                    m.get_state_display(),
+                    m.purpose,
+                    m.state,
                     m.gateway or "-",
                     m.last_error or "",
                 )

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from govid import clock
-from govid.audit.log import record
+from govid.audit.api import record
 from govid.directory import get_directory
 from govid.directory.base import Account
 from govid.directory.events import access_ended

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from govid.directory.base import DirectoryUnavailable
-from govid.web import errors
+from govid.web.api import service_unavailable
 
 log = logging.getLogger("govid.directory")
 
@@ -25,5 +25,5 @@ class DirectoryUnavailableMiddleware:
             log.error(
                 "directory unavailable during %s %s: %s", request.method, request.path, exception
             )
-            return errors.service_unavailable(request)
+            return service_unavailable(request)
         return None

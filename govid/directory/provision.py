@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from govid.audit.log import record
+from govid.audit.api import record
 from govid.directory import canonical_address, canonical_login
 from govid.directory.conf import directory_settings
 from govid.directory.models import StoredAccount, Unit

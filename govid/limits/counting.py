@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from govid import clock
-from govid.audit.log import record
+from govid.audit.api import record
 from govid.limits.rules import counter_keys, network_of, rule_for
 from govid.limits.store import get_store
 

@@ -22,8 +22,7 @@ from django.utils.translation import ngettext
 from govid import clock
 from govid.limits.conf import limit_settings
 from govid.limits.counting import RateLimited, hit
-from govid.web.client import client_ip
-from govid.web.errors import error_page
+from govid.web.api import client_ip, error_page
 
 View = Callable[..., HttpResponse]
 _COUNTS = "_govid_limit_counts"

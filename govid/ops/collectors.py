@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from govid.sms.tracking import counts_by_purpose_and_state
+from govid.sms.api import counts_by_purpose_and_state
 
 
 class SmsStates(Collector):

@@ -11,8 +11,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from govid.directory import get_directory
-from govid.sms import get_gateway
+from govid.directory.api import get_directory
+from govid.sms.api import get_gateway
 
 log = logging.getLogger("govid.ops")
 

@@ -25,12 +25,11 @@ from prometheus_client import (
     multiprocess,
 )
 
-from govid.audit.queries import action_of
-from govid.audit.signals import event_recorded
+from govid.audit.api import action_of, event_recorded
 from govid.networks import client_ip
 from govid.ops.collectors import SmsStates
 from govid.ops.conf import ops_settings
-from govid.recovery.signals import step_done
+from govid.recovery.api import step_done
 
 EVENTS = Counter(
     "govid_events_total", "Audited state changes (logins, codes sent, resets, ...)", ["action"]

@@ -6,16 +6,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from govid import clock
-from govid.audit.log import record
-from govid.directory import get_directory
-from govid.directory.base import Account
-from govid.directory.events import password_changed
+from govid.audit.api import record
+from govid.directory.api import Account, get_directory, password_changed
 from govid.passwords import history
 from govid.passwords.conf import password_settings
 from govid.passwords.policy import check_policy
-from govid.sms import messages
-from govid.sms.delivery import queue_sms
-from govid.web.conf import support_settings
+from govid.sms.api import password_changed_text, queue_sms
+from govid.web.api import support_settings
 
 
 def policy_errors(account: Account, password: str, *, check_current: bool = True) -> list[str]:
@@ -55,6 +52,6 @@ def apply_new_password(
     password_changed.send(sender=Account, account=account, actor=actor)
     record(action, actor=actor, subject=account.login, ip=ip)
     if account.phone:
-        text = messages.password_changed_text(clock.now(), support=support_settings().phone)
+        text = password_changed_text(clock.now(), support=support_settings().phone)
         # Queued in the same transaction: no notice for a change that was rolled back.
         queue_sms(account.phone, text, purpose="notice", account=account.login)

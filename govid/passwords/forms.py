@@ -10,7 +10,7 @@ from django_stubs_ext import StrOrPromise
 
 from govid.passwords.conf import password_settings
 from govid.passwords.policy import MAX_LENGTH
-from govid.web.fields import SecretField
+from govid.web.api import SecretField
 
 RULE = _("Mật khẩu phải có ít nhất 8 ký tự (Bao gồm các ký tự hoa, thường, đặc biệt và số)")
 

@@ -11,8 +11,7 @@ from django.contrib.auth.hashers import check_password
 from django.db.models import QuerySet
 
 from govid import clock
-from govid.directory import get_directory
-from govid.directory.base import Account
+from govid.directory.api import Account, get_directory
 from govid.passwords.conf import password_settings
 from govid.passwords.models import PreviousPassword
 

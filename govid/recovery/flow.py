@@ -17,13 +17,17 @@ from typing import NoReturn
 from django.db import transaction
 
 from govid import clock
-from govid.audit.log import record
-from govid.directory import canonical_login, get_directory
-from govid.directory.base import Account, AccountLocked, PasswordRefused
-from govid.directory.phones import mask_phone
-from govid.limits.counting import hit
-from govid.limits.devices import budget
-from govid.passwords.change import apply_new_password, policy_errors
+from govid.audit.api import record
+from govid.directory.api import (
+    Account,
+    AccountLocked,
+    PasswordRefused,
+    canonical_login,
+    get_directory,
+    mask_phone,
+)
+from govid.limits.api import budget, hit
+from govid.passwords.api import apply_new_password, policy_errors
 from govid.recovery import codes
 from govid.recovery.errors import (
     ChallengeOver,

@@ -5,9 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from govid.captcha.fields import CaptchaField
-from govid.passwords.forms import NewPasswordForm
-from govid.web.fields import TextField
+from govid.captcha.api import CaptchaField
+from govid.passwords.api import NewPasswordForm
+from govid.web.api import TextField
 
 
 class ForgotPasswordForm(forms.Form):

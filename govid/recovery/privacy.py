@@ -18,10 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from govid import clock
-from govid.directory import get_directory
-from govid.directory.base import Account
-from govid.directory.changes import phone_replaced_since
-from govid.directory.phones import mask_phone
+from govid.directory.api import Account, get_directory, mask_phone, phone_replaced_since
 from govid.recovery.conf import recovery_settings
 from govid.recovery.errors import NotRecoverable, PhoneCoolingOff
 from govid.recovery.models import Challenge

@@ -7,8 +7,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from govid import clock
-from govid.directory.base import Account
-from govid.directory.events import access_ended, password_changed
+from govid.directory.api import Account, access_ended, password_changed
 from govid.recovery.models import Challenge
 
 

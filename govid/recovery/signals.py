@@ -8,7 +8,7 @@ from typing import ParamSpec, TypeVar
 
 from django.dispatch import Signal
 
-from govid.limits.counting import RateLimited
+from govid.limits.api import RateLimited
 from govid.recovery.errors import RecoveryError
 
 # Sent with ``step`` ("code", "resend", "reset") and ``outcome`` ("ok" or the refusal's stable

@@ -14,20 +14,18 @@ from typing import Protocol
 from django.db import transaction
 
 from govid import clock
-from govid.audit.log import record
-from govid.limits.counting import give_back
-from govid.limits.devices import budget
+from govid.audit.api import record
+from govid.limits.api import budget, give_back
 from govid.recovery import codes
 from govid.recovery.models import Challenge
-from govid.sms import messages, tracking
-from govid.sms.delivery import queue_sms
+from govid.sms.api import Delivery, code_text, delivery_of, queue_sms, redacted_code_text
 
 CODE_SOURCE = "recovery_code"
 CODE_PURPOSE = "code"  # the message record's purpose for a code
 
 # What the reset page tells about the newest SMS of a challenge: state ("" when none was
 # queued), retrying, pending, failed.
-CodeSms = tracking.Delivery
+CodeSms = Delivery
 
 
 class FailedSms(Protocol):
@@ -46,7 +44,7 @@ def queue_code(challenge: Challenge, now: datetime) -> None:
     transaction of the change it belongs to."""
     queue_sms(
         challenge.phone,
-        messages.redacted_code_text(minutes=minutes_left(challenge, now)),
+        redacted_code_text(minutes=minutes_left(challenge, now)),
         purpose=CODE_PURPOSE,
         account=challenge.login,
         source=CODE_SOURCE,
@@ -61,11 +59,11 @@ def render_code(token: str) -> str | None:
     if challenge is None or challenge.problem(now):
         return None
     code = codes.code_for(challenge.seed)
-    return messages.code_text(code, minutes=minutes_left(challenge, now))
+    return code_text(code, minutes=minutes_left(challenge, now))
 
 
 def code_sms(challenge: Challenge) -> CodeSms:
-    return tracking.delivery_of(CODE_SOURCE, str(challenge.token))
+    return delivery_of(CODE_SOURCE, str(challenge.token))
 
 
 def sms_failed(message: FailedSms, **kwargs: object) -> None:
@@ -85,7 +83,7 @@ def sms_failed(message: FailedSms, **kwargs: object) -> None:
         phone=budget(challenge.phone, known=known),
     )
     with transaction.atomic():
-        if tracking.delivery_of(CODE_SOURCE, message.source_ref).may_arrive:
+        if delivery_of(CODE_SOURCE, message.source_ref).may_arrive:
             challenge.give_back_resend(now)
         elif challenge.end(Challenge.End.SMS_FAILED, now):
             record("recovery_code_not_sent", actor="system", subject=challenge.login)

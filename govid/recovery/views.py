@@ -15,10 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from govid.captcha import pow as captcha
-from govid.directory import canonical_login
-from govid.limits.devices import budget, known_device, remember_device
-from govid.limits.guard import answer_in_constant_time, guard
+from govid.captcha import api as captcha
+from govid.directory.api import canonical_login
+from govid.limits.api import answer_in_constant_time, budget, guard, known_device, remember_device
 from govid.recovery import flow
 from govid.recovery.errors import (
     ChallengeOver,
@@ -33,8 +32,7 @@ from govid.recovery.errors import (
     words,
 )
 from govid.recovery.forms import ForgotPasswordForm, ResetPasswordForm
-from govid.web.client import client_ip
-from govid.web.pages import render_shared
+from govid.web.api import client_ip, render_shared
 
 LOGIN = "recovery.login"
 TOKEN = "recovery.token"  # noqa: S105  (a session key, not a secret)

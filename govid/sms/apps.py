@@ -9,6 +9,6 @@ class SmsConfig(AppConfig):
     def ready(self) -> None:
         from govid.sms import checks  # noqa: F401  (registers the system checks)
         from govid.sms.delivery import rescue_stale
-        from govid.tasks.worker import register_periodic
+        from govid.tasks.api import register_periodic
 
         register_periodic(rescue_stale)

@@ -163,6 +163,6 @@ def _check_texts(conf: SmsSettings) -> list[CheckMessage]:
 
 
 def _support_phone() -> str:
-    from govid.web.conf import support_settings
+    from govid.web.api import support_settings
 
     return support_settings().phone

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import close_old_connections
 from django.db.models import Count
@@ -108,9 +109,31 @@ def apply_report_in_thread(state: str, **kwargs: object) -> None:
         close_old_connections()
 
 
-def recent_for_account(login: str, *, limit: int = 10) -> list[Message]:
+@dataclass(frozen=True)
+class Sent:
+    """One message as the helpdesk sees it: masked number, no text."""
+
+    queued_at: datetime
+    masked_to: str
+    purpose: str  # its label in the user's language
+    state: str  # its label in the user's language
+    gateway: str
+    last_error: str
+
+
+def recent_for_account(login: str, *, limit: int = 10) -> list[Sent]:
     """The account's last messages, newest first (for the helpdesk)."""
-    return list(Message.objects.filter(account=login).order_by("-id")[:limit])
+    return [
+        Sent(
+            queued_at=m.queued_at,
+            masked_to=m.masked_to,
+            purpose=str(m.get_purpose_display()),
+            state=str(m.get_state_display()),
+            gateway=m.gateway,
+            last_error=m.last_error,
+        )
+        for m in Message.objects.filter(account=login).order_by("-id")[:limit]
+    ]
 
 
 def counts_by_purpose_and_state() -> dict[tuple[str, str], int]:

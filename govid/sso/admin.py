@@ -12,9 +12,8 @@ from django.http import HttpRequest
 from oauth2_provider.admin import ApplicationAdmin
 from oauth2_provider.models import Application
 
-from govid.audit.log import record
-from govid.audit.queries import last_time_of
-from govid.directory.events import access_ended
+from govid.audit.api import last_time_of, record
+from govid.directory.api import access_ended
 from govid.sso import holds
 from govid.sso.clients import describe
 from govid.sso.models import RelyingParty, User

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from govid.directory import account_active
+from govid.directory.api import account_active
 
 
 def admin_login(request: HttpRequest, extra_context: object = None) -> HttpResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from govid.sso.clients import add_client, describe
 from govid.sso.models import User
 
 
@@ -18,3 +19,6 @@ def ensure_administrator(login: str, *, name: str) -> int:
         return 0
     User.objects.create_superuser(login, name=name)
     return 1
+
+
+__all__ = ["add_client", "describe", "ensure_administrator", "is_administrator"]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 
-from govid.directory import canonical_login, get_directory
+from govid.directory.api import canonical_login, get_directory
 from govid.sso.models import User
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from govid.directory import canonical_login, get_directory
-from govid.directory.base import Account
+from govid.directory.api import Account, canonical_login, get_directory
 from govid.phones import mask_phone
 from govid.sso.models import RelyingParty, User
 

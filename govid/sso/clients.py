@@ -13,7 +13,7 @@ from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import Application
 from oauth2_provider.validators import AllowedURIValidator
 
-from govid.audit.log import record
+from govid.audit.api import record
 from govid.sso.models import RelyingParty
 
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from govid.passwords.forms import NewPasswordForm
-from govid.passwords.policy import MAX_LENGTH
-from govid.web.fields import SecretField, TextField
+from govid.passwords.api import MAX_LENGTH, NewPasswordForm
+from govid.web.api import SecretField, TextField
 
 
 class LoginForm(forms.Form):

@@ -22,9 +22,8 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 
 from govid import clock
-from govid.audit.log import record
-from govid.limits.rules import counter_keys
-from govid.limits.store import Key, get_store
+from govid.audit.api import record
+from govid.limits.api import Key, counter_keys, get_store
 from govid.sso.conf import SsoSettings, sso_settings
 
 PREFIX = "govid.sso.hold"

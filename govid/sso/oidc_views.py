@@ -18,10 +18,10 @@ from oauth2_provider.models import Application
 from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView, RPInitiatedLogoutView
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
-from govid.audit.log import record
+from govid.audit.api import record
 from govid.sso.claims import is_trusted
 from govid.sso.validator import loopback_as_registered
-from govid.web.client import client_ip
+from govid.web.api import client_ip
 
 
 def _authorization_error_message(error: Exception | None) -> str:

@@ -8,9 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import receiver
 
-from govid.audit.log import record
-from govid.directory.base import Account
-from govid.directory.events import access_ended, account_unblocked, password_changed
+from govid.audit.api import record
+from govid.directory.api import Account, access_ended, account_unblocked, password_changed
 from govid.sso import holds
 from govid.sso.sessions import end_all_sessions
 from govid.sso.tokens import revoke_tokens_of

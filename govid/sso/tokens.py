@@ -10,7 +10,7 @@ from oauth2_provider.models import AccessToken, Application, Grant, IDToken, Ref
 from oauth2_provider.models import revoke_access_token as _revoke_access_token
 
 from govid import clock
-from govid.audit.log import record
+from govid.audit.api import record
 from govid.sso.models import RedeemedCode, User
 
 # Codes live a minute; a replay later than this is still refused, only not traced back.

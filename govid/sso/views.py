@@ -20,20 +20,23 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from govid import clock
-from govid.audit.log import record
-from govid.directory import canonical_login, get_directory
-from govid.directory.base import Account, AccountLocked, PasswordRefused
-from govid.limits.devices import remember_device
-from govid.limits.guard import guard
-from govid.passwords.change import apply_new_password, policy_errors
+from govid.audit.api import record
+from govid.directory.api import (
+    Account,
+    AccountLocked,
+    PasswordRefused,
+    canonical_login,
+    get_directory,
+)
+from govid.limits.api import guard, remember_device
+from govid.passwords.api import apply_new_password, policy_errors
 from govid.phones import mask_phone
 from govid.sso import holds
 from govid.sso.clients import client_name_for
 from govid.sso.forms import ChangePasswordForm, LoginForm
 from govid.sso.models import User
 from govid.sso.sessions import start_session
-from govid.web.client import client_ip
-from govid.web.pages import render_shared
+from govid.web.api import client_ip, render_shared
 
 
 def _next_url(request: HttpRequest) -> str | None:

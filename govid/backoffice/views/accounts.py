@@ -13,19 +13,26 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl import Workbook
 
 from govid import clock
-from govid.audit.log import record
+from govid.audit.api import record
 from govid.backoffice.access import Staff
 from govid.backoffice.conf import backoffice_settings
 from govid.backoffice.forms import ImportForm
 from govid.backoffice.models import ImportUpload, Role
 from govid.backoffice.views.common import limit_body, staff_view
-from govid.directory import get_directory
-from govid.directory.changes import PhoneChangeRefused
-from govid.directory.imports import ImportFileError, ImportPlan, apply_plan, plan_import, read_table
-from govid.directory.imports.messages import file_error_message, row_error_message
+from govid.directory.api import (
+    ImportFileError,
+    ImportPlan,
+    PhoneChangeRefused,
+    apply_plan,
+    file_error_message,
+    get_directory,
+    plan_import,
+    read_table,
+    row_error_message,
+)
 from govid.phones import mask_phone, national_digits
 from govid.spreadsheets import append_inert_row
-from govid.web.client import client_ip
+from govid.web.api import client_ip
 
 READERS = (Role.UNIT_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVIDER_ADMIN, Role.AUDITOR)
 IMPORTERS = (Role.UNIT_OFFICER, Role.PROVIDER_ADMIN)

@@ -17,9 +17,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from govid.backoffice.access import load_staff
 from govid.backoffice.errors import NotAllowed
-from govid.directory import account_active
-from govid.web import errors
-from govid.web.middleware import has_nul_bytes
+from govid.directory.api import account_active
+from govid.web.api import bad_request, error_page, has_nul_bytes
 
 StaffView = Callable[..., HttpResponse]
 
@@ -71,14 +70,14 @@ def limit_body(setting: Callable[[], int]) -> Callable[[StaffView], StaffView]:
             except ValueError:
                 length = 0
             if length > setting() + 64 * 1024:  # the form's other fields and boundaries
-                return errors.error_page(
+                return error_page(
                     request,
                     413,
                     _("Tệp quá lớn"),
                     _("Tệp gửi lên vượt quá dung lượng cho phép. Vui lòng chọn tệp nhỏ hơn."),
                 )
             if has_nul_bytes(request):  # after the size: this parses the body
-                return errors.bad_request(request)
+                return bad_request(request)
             return protected(request, *args, **kwargs)
 
         wrapper.body_limited = True  # type: ignore[attr-defined]  # read by NulBytesMiddleware

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET
 
-from govid.audit.queries import EventFilter, find_events, known_actions
+from govid.audit.api import EventFilter, find_events, known_actions
 from govid.backoffice.access import Staff
 from govid.backoffice.models import Role
 from govid.backoffice.reports import FIELDS, Stats, district_stats, month_start, unit_stats

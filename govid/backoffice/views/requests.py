@@ -22,8 +22,7 @@ from govid.backoffice.letters import request_letter_pdf
 from govid.backoffice.models import PhoneRequest, Role, Scan, State
 from govid.backoffice.views.common import limit_body, refusal_message, staff_view, status_of
 from govid.phones import mask_phone, national_digits
-from govid.web import errors
-from govid.web.client import client_ip
+from govid.web.api import client_ip, error_page
 
 
 @require_GET
@@ -202,7 +201,7 @@ def letter(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
     try:
         pdf = request_letter_pdf(req)
     except LetterUnavailable:
-        return errors.error_page(
+        return error_page(
             request,
             503,
             _("Chưa tạo được công văn"),
@@ -245,6 +244,6 @@ def move(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
 
 
 def _refused_page(request: HttpRequest, refused: RequestRefused) -> HttpResponse:
-    return errors.error_page(
+    return error_page(
         request, status_of(refused.code), _("Không thực hiện được"), refusal_message(refused.code)
     )

@@ -16,7 +16,7 @@ from govid.backoffice.forms import GrantForm
 from govid.backoffice.models import Role, RoleGrant
 from govid.backoffice.staff import UNIT_KIND, StaffError, grant, reaches, revoke
 from govid.backoffice.views.common import staff_view
-from govid.directory import canonical_login, get_directory
+from govid.directory.api import canonical_login, get_directory
 
 
 def refusal_message(code: str) -> str:

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from govid.backoffice.models import Role, RoleGrant
 from govid.backoffice.staff import StaffError, grant, revoke
-from govid.directory import canonical_login
+from govid.directory.api import canonical_login
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from govid.demo.data import load_demo
-from govid.directory.conf import directory_settings
+from govid.directory.api import directory_settings
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from govid.directory import canonical_login
+from govid.directory.api import canonical_login
 from govid.phones import InvalidPhone, normalize_phone
 from govid.sms.delivery import queue_sms
 from govid.sms.messages import MessageTooLong, render

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from govid.audit.log import record
+from govid.audit.api import record
 from govid.sso.clients import ClientError, add_client, list_clients, remove_client
 from govid.sso.conf import sso_settings
 from govid.sso.keys import rotate_signing_key
