@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from govid.limits.counting import RateLimited, attempts, give_back, hit
 from govid.limits.devices import budget, known_device, remember_device
-from govid.limits.guard import answer_in_constant_time, counted, guard
+from govid.limits.guard import answer_in_constant_time, counted, guard, nothing_done
 from govid.limits.rules import counter_keys, network_of
 from govid.limits.store import Key, get_store
 
@@ -26,5 +26,6 @@ __all__ = [
     "hit",
     "known_device",
     "network_of",
+    "nothing_done",
     "remember_device",
 ]

@@ -3,6 +3,9 @@
 ``@guard("code")`` on a view counts every POST per client address and network (and per account
 when ``account=`` says how to read it from the request) before the view runs, and turns any
 ``RateLimited`` raised inside the view (the flows count accounts and phones) into the refusal.
+A view that ends up doing nothing that costs (a "Gửi lại" within the countdown sends no SMS)
+says so with ``nothing_done(request)``, and the guard gives the address its place back: a
+click that sends nothing counts nothing.
 """
 
 from __future__ import annotations
@@ -21,11 +24,17 @@ from django.utils.translation import ngettext
 
 from govid import clock
 from govid.limits.conf import limit_settings
-from govid.limits.counting import RateLimited, hit
+from govid.limits.counting import RateLimited, give_back, hit
 from govid.web.api import client_ip, error_page
 
 View = Callable[..., HttpResponse]
 _COUNTS = "_govid_limit_counts"
+_NOTHING_DONE = "_govid_nothing_done"
+
+
+def nothing_done(request: HttpRequest) -> None:
+    """This request cost nothing (no SMS, no check): the guard gives back what it counted."""
+    setattr(request, _NOTHING_DONE, True)
 
 
 def counted(request: HttpRequest, step: str) -> dict[str, int] | None:
@@ -43,11 +52,16 @@ def guard(
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
-                if request.method == "POST":
-                    who = account(request) if account else None
-                    counts = hit(step, ip=client_ip(request), account=who)
-                    setattr(request, _COUNTS, {**getattr(request, _COUNTS, {}), step: counts})
-                return view(request, *args, **kwargs)
+                if request.method != "POST":
+                    return view(request, *args, **kwargs)
+                who = account(request) if account else None
+                ip = client_ip(request)
+                counts = hit(step, ip=ip, account=who)
+                setattr(request, _COUNTS, {**getattr(request, _COUNTS, {}), step: counts})
+                response = view(request, *args, **kwargs)
+                if getattr(request, _NOTHING_DONE, False):
+                    give_back(step, ip=ip, account=who)
+                return response
             except RateLimited as limited:
                 return refusal(request, limited)
 

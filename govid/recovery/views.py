@@ -17,7 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from govid.captcha import api as captcha
 from govid.directory.api import canonical_login
-from govid.limits.api import answer_in_constant_time, budget, guard, known_device, remember_device
+from govid.limits.api import (
+    answer_in_constant_time,
+    budget,
+    guard,
+    known_device,
+    nothing_done,
+    remember_device,
+)
 from govid.recovery import flow
 from govid.recovery.errors import (
     ChallengeOver,
@@ -171,8 +178,10 @@ def resend(request: HttpRequest) -> HttpResponse:
     except PhoneCoolingOff:
         return redirect("recovery:phone")
     except ResendTooEarly as early:
+        nothing_done(request)  # no SMS went out: the address keeps its place
         messages.warning(request, words(early.code, n=early.seconds))
     except (NoMoreResends, DailyLimitReached, CodeNotSent) as refusal:
+        nothing_done(request)
         messages.error(request, words(refusal.code))
     except ChallengeOver as over:
         return _back_to_phone(request, over.code)

@@ -15,6 +15,7 @@ from govid.recovery.models import Challenge
 from tests.conftest import NEW_PASSWORD
 
 FORGOT = "/quen-mat-khau/"
+UNIT = "MYTU-VHTT"
 CODE = "/quen-mat-khau/lay-ma/"
 RESET = "/quen-mat-khau/dat-lai/"
 
@@ -153,3 +154,22 @@ def test_the_refusal_in_english_by_the_switch(client, account, frozen, language)
         response = lookup(client, "an.nguyen", f"192.0.2.{i}")
     assert response.status_code == 429
     assert "Please try again in" in response.content.decode()
+
+
+def test_a_resend_that_sends_nothing_counts_nothing(client, account, sms, frozen, settings):
+    """Impatient clicks on "Gửi lại" within the countdown send no SMS: the office's address
+    keeps its ten codes an hour for the codes that really go out."""
+    settings.GOVID_CAPTCHA = {"mode": "off"}  # its own tests: tests/captcha
+    ip = "198.51.100.20"
+    assert get_code(client, "an.nguyen", ip).status_code == 302
+    for _ in range(15):
+        early = client.post("/quen-mat-khau/gui-lai/", REMOTE_ADDR=ip, follow=True)
+        assert early.status_code == 200 and "Vui lòng đợi" in early.content.decode()
+    assert len(sms.sent) == 1
+    # Nine more codes from colleagues behind the same address still go out.
+    for i in range(9):
+        phone = f"09123450{i:02d}"
+        add_account(f"dong.nghiep{i}", name="Đồng nghiệp", unit=UNIT, phone=phone, actor="test")
+        assert get_code(Client(), f"dong.nghiep{i}", ip).status_code == 302
+    assert len(sms.sent) == 10
+    assert_refused(get_code(Client(), "an.nguyen", ip), "địa chỉ mạng của bạn")
