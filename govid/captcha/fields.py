@@ -10,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from govid.captcha import pow
 
+# Names what is on the screen: the widget verifies by itself as the page loads, and its box then
+# reads "Đã xác minh" (altcha's own Vietnamese); there is nothing to tick.
 MESSAGE_REQUIRED = _(
-    "Vui lòng xác minh bạn không phải là máy (ô “Tôi không phải là robot”) rồi bấm lại."
+    "Vui lòng xác minh bạn không phải là máy: đợi ô xác minh bên trên hiện “Đã xác minh” rồi "
+    "bấm lại."
 )
 MESSAGE_INVALID = _("Xác minh không hợp lệ hoặc đã hết hạn. Vui lòng xác minh lại.")
 

@@ -73,6 +73,9 @@ def test_it_shows_from_the_sixth_lookup_of_an_address(client, account, frozen):
     refused = lookup(client)
     assert refused.status_code == 400
     assert "Vui lòng xác minh bạn không phải là máy" in refused.content.decode()
+    # It names what the widget shows (it verifies by itself), not a box to tick.
+    assert "“Đã xác minh”" in refused.content.decode()
+    assert "Tôi không phải là robot" not in refused.content.decode()
     challenge = challenge_in(refused.content.decode())
     assert lookup(client, altcha=solve(challenge)).status_code == 302
 
