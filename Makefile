@@ -7,8 +7,14 @@ PORT ?= 8000
 export PORT
 export GOVID_VAR_DIR ?= $(CURDIR)/var
 MANAGE := $(BIN)/python manage.py
-# Debian packages that python-ldap (the `ldap` extra) is compiled against.
+# Debian packages that python-ldap (the `ldap` extra) is compiled against (the same list as
+# govid/directory/conf.py's LIBRARIES, which the start's error message quotes).
 LDAP_BUILD_DEBS := gcc libc6-dev python3-dev libldap2-dev libsasl2-dev
+# What the directory named by GOVID_DIRECTORY needs beyond the embedded default, installed by
+# `make setup`/`make run` before anything starts (`make run GOVID_DIRECTORY=ldap`): the default
+# (sql) needs nothing more.
+LDAP_BACKENDS := ldap govid.directory.backends.ldap.LdapDirectory
+DIRECTORY_INSTALL := $(if $(filter $(LDAP_BACKENDS),$(GOVID_DIRECTORY)),$(BIN)/.installed-ldap)
 # Debian packages govid itself needs: the request letters' fonts (Liberation Serif, Vietnamese).
 RUN_DEBS := fonts-liberation2
 # Debian packages the test suite runs for real: Chromium, PostgreSQL, Redis, OpenLDAP, an IMAP
@@ -26,14 +32,19 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e .
 	touch $@
 
+$(BIN)/.installed-ldap: $(BIN)/.installed
+	scripts/apt-install.sh $(LDAP_BUILD_DEBS)
+	$(BIN)/pip install -q -c constraints.txt -e '.[ldap]'
+	touch $@
+
 $(BIN)/.installed-test: $(BIN)/.installed
 	scripts/apt-install.sh $(LDAP_BUILD_DEBS)
 	$(BIN)/pip install -q -c constraints.txt -e '.[test,ldap]'
 	touch $@
 
-# Everything `make run` needs before serving: translations, static files, database, cache table,
-# demo data (and the demo relying party at /demo/).
-setup: $(BIN)/.installed
+# Everything `make run` needs before serving: the directory's library, translations, static
+# files, database, cache table, demo data (and the demo relying party at /demo/).
+setup: $(BIN)/.installed $(DIRECTORY_INSTALL)
 	scripts/apt-install.sh $(RUN_DEBS)
 	$(BIN)/pybabel -q compile -d govid/locale -D django
 	$(MANAGE) collectstatic --noinput -v0

@@ -1,12 +1,26 @@
-"""Demo data for `make run`: the province of the seed, a few units and accounts."""
+"""Demo data for `make run`: the province of the seed, a few units and accounts.
+
+The accounts are created only in govid's own SQL directory. On any other directory (the mail
+system's LDAP) the demo writes no account there: the back-office roles go only to the demo
+accounts that directory holds, and one line says what was skipped and why.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db import transaction
 
 from govid.backoffice.api import grant, load_staff
 from govid.demo.client import register_demo_client
-from govid.directory.api import add_account, add_unit, get_directory, has_unit
+from govid.directory.api import (
+    DirectoryUnavailable,
+    add_account,
+    add_unit,
+    directory_settings,
+    get_directory,
+    has_unit,
+)
 from govid.sso.api import ensure_administrator
 
 PASSWORD = "Demo@2026"  # noqa: S105  (the demo accounts' documented password)
@@ -45,32 +59,77 @@ STAFF = [
 ]
 
 
-def load_demo(domain: str) -> int:
-    """Create what is missing; return how many rows were added. Safe to run at every start."""
+@dataclass(frozen=True)
+class DemoLoad:
+    added: int  # rows added (units, accounts, roles, the administrator, the relying party)
+    skipped: str = ""  # one line: what was not created and why; empty on the SQL directory
+
+
+def load_demo(domain: str) -> DemoLoad:
+    """Create what is missing. Safe to run at every start, on any directory."""
+    owns_accounts = directory_settings().owns_accounts
     added = 0
     with transaction.atomic():
+        # The unit tree is govid's own table (the back office's scopes), whatever the directory.
         for code, name, parent in UNITS:
             if not has_unit(code):
                 add_unit(code, name=name, parent=parent, actor="demo")
                 added += 1
-        for local, name, unit, phone, locked in ACCOUNTS:
-            login = f"{local}@{domain}"
-            if get_directory().find(login) is None:
-                add_account(
-                    login,
-                    name=name,
-                    unit=unit,
-                    phone=phone,
-                    password=PASSWORD,
-                    locked=locked,
-                    actor="demo",
-                )
-                added += 1
+        if owns_accounts:
+            added += _add_accounts(domain)
+        held, silent = _held(domain, [local for local, _role, _units in STAFF])
         for local, role, units in STAFF:
             staff = load_staff(f"{local}@{domain}")
-            if staff is None or not staff.has(role):
+            if local in held and (staff is None or not staff.has(role)):
                 grant(f"{local}@{domain}", role=role, units=units, actor="demo")
                 added += 1
-        added += ensure_administrator(f"{ADMIN}@{domain}", name="Quản trị hệ thống")
+        if ADMIN in held:
+            added += ensure_administrator(f"{ADMIN}@{domain}", name="Quản trị hệ thống")
         added += register_demo_client()
+    skipped = "" if owns_accounts else _skipped(held, silent)
+    return DemoLoad(added, skipped)
+
+
+def _add_accounts(domain: str) -> int:
+    added = 0
+    for local, name, unit, phone, locked in ACCOUNTS:
+        login = f"{local}@{domain}"
+        if get_directory().find(login) is None:
+            add_account(
+                login,
+                name=name,
+                unit=unit,
+                phone=phone,
+                password=PASSWORD,
+                locked=locked,
+                actor="demo",
+            )
+            added += 1
     return added
+
+
+def _held(domain: str, locals_: list[str]) -> tuple[set[str], str]:
+    """Which of these demo account names the directory holds; why it could not say, if so."""
+    try:
+        return {local for local in locals_ if get_directory().find(f"{local}@{domain}")}, ""
+    except DirectoryUnavailable as error:
+        return set(), str(error) or "no answer"
+
+
+def _skipped(held: set[str], silent: str) -> str:
+    staff = [(local, role) for local, role, _units in STAFF]
+    if silent:
+        roles = f"the directory did not answer ({silent}): no back-office role granted"
+    else:
+        granted = ", ".join(f"{local} ({role})" for local, role in staff if local in held)
+        missing = ", ".join(local for local, _role in staff if local not in held)
+        roles = "back-office roles granted only to the demo accounts it holds: " + (
+            f"{granted}; not held: {missing}" if granted and missing else granted or "none"
+        )
+        if not granted:
+            roles += f" of {missing}"
+    backend = directory_settings().backend
+    return (
+        f"demo: GOVID_DIRECTORY={backend}: no demo account created in that directory (govid "
+        f"creates accounts only in its own SQL directory); {roles}"
+    )

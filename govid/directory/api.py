@@ -7,7 +7,7 @@ checks it); what crosses is functions, values and signals, never a model.
 from __future__ import annotations
 
 from govid.directory import account_active, canonical_login, get_directory
-from govid.directory.base import Account, AccountLocked, PasswordRefused
+from govid.directory.base import Account, AccountLocked, DirectoryUnavailable, PasswordRefused
 from govid.directory.changes import (
     Approval,
     PhoneChangeRefused,
@@ -27,6 +27,7 @@ __all__ = [
     "Account",
     "AccountLocked",
     "Approval",
+    "DirectoryUnavailable",
     "ImportFileError",
     "ImportPlan",
     "PasswordRefused",

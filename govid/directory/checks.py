@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,11 @@ from govid.directory.base import Directory
 from govid.directory.conf import (
     BACKENDS,
     EXOP,
+    LIBRARIES,
     UNICODEPWD,
     DirectorySettings,
     LdapSettings,
+    Library,
     directory_settings,
     ldap_settings,
 )
@@ -29,14 +32,23 @@ def check_directory(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
         conf = directory_settings()
     except ImproperlyConfigured as error:
         return [Error(str(error), id="govid.E001")]
+    library = missing_library(conf.backend)
+    if library is not None:
+        return [
+            Error(
+                f"GOVID_DIRECTORY={conf.backend} needs {library.package}, which is not installed: "
+                f"{library.install_hint()}",
+                id="govid.E011",
+            )
+        ]
     try:
         cls = import_string(conf.backend_path)
     except ImportError:
-        known = ", ".join(sorted(BACKENDS))
         return [
             Error(
                 f"GOVID_DIRECTORY={conf.backend!r} is not a directory backend",
-                hint=f"Set GOVID_DIRECTORY to one of {known} or a Directory class's dotted path.",
+                hint=f"Set GOVID_DIRECTORY to one of {known_backends()} or a Directory class's "
+                "dotted path.",
                 id="govid.E002",
             )
         ]
@@ -51,6 +63,28 @@ def check_directory(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
             )
         ]
     return mail_domain_problems(conf)
+
+
+def missing_library(backend: str) -> Library | None:
+    """The library a backend (by name or dotted path) needs when it cannot be imported here."""
+    named = [name for name, path in BACKENDS.items() if backend in (name, path)]
+    library = LIBRARIES.get(named[0]) if named else None
+    if library is None:
+        return None
+    try:
+        importlib.import_module(library.module)
+    except ImportError:
+        return library
+    return None
+
+
+def known_backends() -> str:
+    """The backend names, each that lacks its library said so: ``ldap (needs python-ldap)``."""
+    names = []
+    for name in sorted(BACKENDS):
+        library = missing_library(name)
+        names.append(f"{name} (needs {library.package})" if library else name)
+    return ", ".join(names)
 
 
 def mail_domain_problems(conf: DirectorySettings) -> list[CheckMessage]:
@@ -90,17 +124,7 @@ def check_ldap(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
         conf = ldap_settings()
     except ImproperlyConfigured as error:
         return [Error(str(error), id="govid.E010")]
-    try:
-        import ldap  # noqa: F401
-    except ImportError:
-        return [
-            Error(
-                "GOVID_DIRECTORY=ldap needs python-ldap, which is not installed",
-                hint="Install Debian's libldap2-dev and libsasl2-dev, then "
-                "`.venv/bin/pip install -c constraints.txt -e '.[ldap]'`.",
-                id="govid.E011",
-            )
-        ]
+    # python-ldap itself: check_directory says how to install it (govid.E011).
     errors: list[CheckMessage] = [
         Error(
             f"GOVID_DIRECTORY=ldap needs GOVID_LDAP_{key.upper()}",

@@ -14,6 +14,35 @@ BACKENDS = {
     "ldap": "govid.directory.backends.ldap.LdapDirectory",
 }
 
+
+@dataclass(frozen=True)
+class Library:
+    """A Python package a backend needs beyond govid's own dependencies (an optional extra)."""
+
+    module: str  # what the backend imports
+    package: str  # its name on PyPI
+    extra: str  # the extra of pyproject.toml that installs it, named as its backend
+    debs: tuple[str, ...]  # the Debian packages it is built against (the Makefile's *_BUILD_DEBS)
+
+    def install_hint(self) -> str:
+        """How to install it: the one command, then the manual steps."""
+        return (
+            f"run `make run GOVID_DIRECTORY={self.extra}` (installs it, then serves), or "
+            f"`.venv/bin/pip install -c constraints.txt -e '.[{self.extra}]'` "
+            f"(Debian: apt install {' '.join(self.debs)})"
+        )
+
+
+# By backend name; the Makefile installs the same when GOVID_DIRECTORY names the backend.
+LIBRARIES = {
+    "ldap": Library(
+        module="ldap",
+        package="python-ldap",
+        extra="ldap",
+        debs=("gcc", "libc6-dev", "python3-dev", "libldap2-dev", "libsasl2-dev"),
+    ),
+}
+
 # How LdapDirectory sets a password (GOVID_LDAP_PASSWORD_SET).
 EXOP = "exop"  # the Password Modify extended operation, RFC 3062 (OpenLDAP, Zimbra)
 UNICODEPWD = "unicodepwd"  # Active Directory's unicodePwd attribute, over LDAPS
@@ -33,6 +62,12 @@ class DirectorySettings:
     @property
     def backend_path(self) -> str:
         return BACKENDS.get(self.backend, self.backend)
+
+    @property
+    def owns_accounts(self) -> bool:
+        """Whether the directory is govid's own SQL one, where ``add_account`` creates the
+        accounts people sign in with; any other (the mail system's LDAP) is not govid's to fill."""
+        return self.backend_path == BACKENDS["sql"]
 
 
 @dataclass(frozen=True)

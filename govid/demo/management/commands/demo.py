@@ -11,8 +11,13 @@ from govid.directory.api import directory_settings
 
 
 class Command(BaseCommand):
-    help = "Load the demo units and accounts (only what is missing)."
+    help = (
+        "Load the demo units and accounts (only what is missing; accounts only in the SQL "
+        "directory, roles only to demo accounts the directory holds)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        added = load_demo(directory_settings().mail_domain)
-        self.stdout.write(f"demo data: {added} row(s) added")
+        loaded = load_demo(directory_settings().mail_domain)
+        if loaded.skipped:
+            self.stdout.write(loaded.skipped)
+        self.stdout.write(f"demo data: {loaded.added} row(s) added")
