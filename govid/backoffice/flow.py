@@ -50,6 +50,7 @@ STEPS = {
     "reject": Step(Staff.can_decide, (State.FORWARDED,), State.REJECTED, True),
 }
 EDIT = Step(Staff.can_edit, EDITABLE, State.DRAFT, False)  # changes that keep the state
+SCAN_NEEDED = ("submit", "forward")  # steps that pass the request on with its signed scan
 
 
 def _subject(request: PhoneRequest) -> str:
@@ -237,6 +238,8 @@ def move(
         request = _locked(request_id, staff, step)
         if action == "submit" and not request.lines.exists():
             raise RequestRefused("no_lines")
+        if action in SCAN_NEEDED and not Scan.objects.filter(request=request).exists():
+            raise RequestRefused("scan_missing")  # the signed letter goes with the request
         _check_other_person(request, action, staff.login)
         if action == "apply":
             apply_lines(request, actor=staff.login, ip=ip, recovery_url=recovery_url)

@@ -28,6 +28,7 @@ from govid.directory.models import StoredAccount
 from govid.directory.provision import add_account
 from govid.recovery.models import Challenge
 from govid.sso.models import User
+from tests.backoffice.test_scan import PDF
 from tests.conftest import NEW_PASSWORD, PASSWORD
 
 DOMAIN = "soctrang.gov.vn"
@@ -42,7 +43,8 @@ def page_text(response) -> str:
 
 
 def file_line(client: Client, login: str, phone: str, *, unit: str = "MYTU-HHN") -> int:
-    """The unit officer's pages: a new request with one line; the request's number."""
+    """The unit officer's pages: a new request with one line and the signed scan; the
+    request's number."""
     created = client.post("/van-phong/de-nghi/moi/", {"unit": unit})
     assert created.status_code == 302, page_text(created)
     pk = int(created.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
@@ -50,6 +52,10 @@ def file_line(client: Client, login: str, phone: str, *, unit: str = "MYTU-HHN")
         f"/van-phong/de-nghi/{pk}/them/", {"login": login, "phone": phone, "reason": "Đổi số"}
     )
     assert added.status_code in (302, 400), page_text(added)
+    scan = io.BytesIO(PDF)
+    scan.name = "ban-ky.pdf"
+    attached = client.post(f"/van-phong/de-nghi/{pk}/ban-quet/", {"scan": scan})
+    assert attached.status_code == 302, page_text(attached)
     return pk
 
 

@@ -8,20 +8,24 @@ from govid.audit.chain import verify_chain
 from govid.audit.models import Event
 from govid.backoffice import flow
 from govid.backoffice.errors import NotAllowed, RequestRefused
-from govid.backoffice.models import State
+from govid.backoffice.models import PhoneRequest, Scan, State, Transition
 from govid.directory import get_directory
 from govid.directory.models import StoredAccount
 from govid.sms.models import Message
+from tests.backoffice.test_scan import PDF
 
 LOGIN = "khong.so@soctrang.gov.vn"
 
 
-def filed(world, *, login="khong.so", phone="0912 777 888", unlock=False):
+def filed(world, *, login="khong.so", phone="0912 777 888", unlock=False, scanned=True):
+    """A draft with one line and (unless ``scanned`` is false) the signed scan attached."""
     officer = world.staff("officer")
     request = flow.file_request(officer, unit_code="MYTU-HHN", ip="192.0.2.9")
     flow.add_line(
         officer, request.pk, login=login, phone=phone, reason="Chưa có số", unlock=unlock, ip=None
     )
+    if scanned:
+        flow.attach_scan(officer, request.pk, content=PDF, ip=None)
     return request
 
 
@@ -120,6 +124,34 @@ def test_a_step_taken_twice_is_refused_as_already_done(world):
     with pytest.raises(RequestRefused) as refused:
         flow.move(world.staff("reviewer"), request.pk, "forward", comment="", ip=None)
     assert refused.value.code == "wrong_state"
+
+
+def test_a_request_is_not_sent_before_its_signed_scan_is_attached(world):
+    request = filed(world, scanned=False)
+    with pytest.raises(RequestRefused) as refused:
+        flow.move(world.staff("officer"), request.pk, "submit", comment="", ip=None)
+    assert refused.value.code == "scan_missing"
+    request.refresh_from_db()
+    assert request.state == State.DRAFT
+    assert not Transition.objects.filter(request=request).exists()
+    assert not Event.objects.filter(action="request_submitted").exists()
+    flow.attach_scan(world.staff("officer"), request.pk, content=PDF, ip=None)
+    sent = flow.move(world.staff("officer"), request.pk, "submit", comment="", ip=None)
+    assert sent.state == State.SUBMITTED
+
+
+def test_a_request_sent_without_a_scan_is_not_forwarded_but_can_go_back(world):
+    """A request sent before the scan was required: the district returns it, never forwards."""
+    request = filed(world)
+    flow.move(world.staff("officer"), request.pk, "submit", comment="", ip=None)
+    Scan.objects.filter(request=request).delete()
+    with pytest.raises(RequestRefused) as refused:
+        flow.move(world.staff("reviewer"), request.pk, "forward", comment="", ip=None)
+    assert refused.value.code == "scan_missing"
+    assert PhoneRequest.objects.get(pk=request.pk).state == State.SUBMITTED
+    assert not Event.objects.filter(action="request_forwarded").exists()
+    back = flow.move(world.staff("reviewer"), request.pk, "return", comment="Thiếu bản ký", ip=None)
+    assert back.state == State.RETURNED
 
 
 def test_an_empty_request_cannot_be_submitted(world):

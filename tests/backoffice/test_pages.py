@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
+import pytest
 from openpyxl import load_workbook
 
 from govid.backoffice import flow
-from govid.backoffice.models import PhoneRequest, State
+from govid.backoffice.models import PhoneRequest, Scan, State
 from tests.backoffice.test_scan import PDF
 
 
@@ -46,6 +48,7 @@ def test_the_reviewer_sees_masked_numbers_and_the_queue(world):
     flow.add_line(
         officer, request.pk, login="khong.so", phone="0912777888", reason="x", unlock=False, ip=None
     )
+    flow.attach_scan(officer, request.pk, content=PDF, ip=None)
     flow.move(officer, request.pk, "submit", comment="", ip=None)
     client = world.client("reviewer")
     home = client.get("/van-phong/").content.decode()
@@ -58,6 +61,62 @@ def test_the_reviewer_sees_masked_numbers_and_the_queue(world):
     )
     assert returned.status_code == 400
     assert "Vui lòng ghi ý kiến" in returned.content.decode()
+
+
+SCAN_MISSING = "Chưa có bản quét văn bản đã ký nên chưa gửi hoặc chuyển được đề nghị."
+
+
+def button(page: str, action: str) -> str:
+    """The opening tag of the request page's button for ``action``."""
+    (tag,) = re.findall(rf'<button[^>]*name="action" value="{action}"[^>]*>', page)
+    return tag
+
+
+def test_the_unit_officer_cannot_send_before_attaching_the_scan_and_reads_why(world):
+    officer = world.staff("officer")
+    request = flow.file_request(officer, unit_code="MYTU-HHN", ip=None)
+    flow.add_line(
+        officer, request.pk, login="khong.so", phone="0912777888", reason="x", unlock=False, ip=None
+    )
+    client = world.client("officer")
+    url = f"/van-phong/de-nghi/{request.pk}/"
+    page = client.get(url).content.decode()
+    assert "disabled" in button(page, "submit")
+    assert 'aria-describedby="scan-needed"' in button(page, "submit")
+    assert f'id="scan-needed">{SCAN_MISSING}' in page
+    refused = client.post(url + "chuyen/", {"action": "submit", "comment": ""})
+    assert refused.status_code == 409 and SCAN_MISSING in refused.content.decode()
+    assert PhoneRequest.objects.get(pk=request.pk).state == State.DRAFT
+    upload = io.BytesIO(PDF)
+    upload.name = "ban-ky.pdf"
+    assert client.post(url + "ban-quet/", {"scan": upload}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "disabled" not in button(page, "submit") and SCAN_MISSING not in page
+    assert client.post(url + "chuyen/", {"action": "submit", "comment": ""}).status_code == 302
+    assert PhoneRequest.objects.get(pk=request.pk).state == State.SUBMITTED
+
+
+def test_the_reviewer_cannot_forward_a_request_without_its_scan_but_returns_it(world):
+    """A request sent before the scan was required reaches the district without one."""
+    officer = world.staff("officer")
+    request = flow.file_request(officer, unit_code="MYTU-HHN", ip=None)
+    flow.add_line(
+        officer, request.pk, login="khong.so", phone="0912777888", reason="x", unlock=False, ip=None
+    )
+    flow.attach_scan(officer, request.pk, content=PDF, ip=None)
+    flow.move(officer, request.pk, "submit", comment="", ip=None)
+    Scan.objects.filter(request=request).delete()
+    client = world.client("reviewer")
+    url = f"/van-phong/de-nghi/{request.pk}/"
+    page = client.get(url).content.decode()
+    assert "disabled" in button(page, "forward") and "disabled" not in button(page, "return")
+    assert SCAN_MISSING in page
+    refused = client.post(url + "chuyen/", {"action": "forward", "comment": ""})
+    assert refused.status_code == 409 and SCAN_MISSING in refused.content.decode()
+    assert PhoneRequest.objects.get(pk=request.pk).state == State.SUBMITTED
+    back = client.post(url + "chuyen/", {"action": "return", "comment": "Thiếu bản ký"})
+    assert back.status_code == 302
+    assert PhoneRequest.objects.get(pk=request.pk).state == State.RETURNED
 
 
 def test_account_list_masks_phones_and_the_export_has_them_for_the_unit(world):
@@ -195,3 +254,45 @@ def test_vietnamese_first_english_by_the_switch(world):
     client.cookies["govid_language"] = "en"
     page = client.get("/van-phong/").content.decode()
     assert '<html lang="en">' in page and "To do" in page and "New request" in page
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "current", "role"),
+    [
+        ("officer", "/van-phong/", "Việc cần làm", "Cán bộ đầu mối đơn vị</strong>: UBND thị trấn"),
+        ("officer", "/van-phong/de-nghi/moi/", "Đề nghị", "Cán bộ đầu mối đơn vị"),
+        ("reviewer", "/van-phong/bao-cao/", "Báo cáo", "Phòng Văn hóa và Thông tin cấp huyện"),
+        ("provider", "/van-phong/phan-quyen/", "Phân quyền", "Quản trị Trung tâm Công nghệ số"),
+    ],
+)
+def test_every_page_says_who_is_at_the_desk_and_where_they_are(world, who, url, current, role):
+    page = world.client(who).get(url).content.decode()
+    assert f'<p class="office-name">Cán bộ {who}</p>' in page  # the directory's name
+    assert role in page
+    assert re.search(r'<form method="post" action="/dang-xuat/"[^>]*>\s*<input', page)
+    assert ">Đăng xuất</button>" in page
+    assert re.findall(r'<a href="[^"]*" aria-current="page">([^<]*)</a>', page) == [current]
+
+
+def test_each_step_that_cannot_be_undone_asks_first_and_posts_without_script(world):
+    """The question rides on the button (confirm.js asks it in the page's dialog); the form
+    itself still posts straight to the step, so the page works without the script."""
+    officer = world.staff("officer")
+    request = flow.file_request(officer, unit_code="MYTU-HHN", ip=None)
+    flow.add_line(
+        officer, request.pk, login="khong.so", phone="0912777888", reason="x", unlock=False, ip=None
+    )
+    flow.attach_scan(officer, request.pk, content=PDF, ip=None)
+    page = world.client("officer").get(f"/van-phong/de-nghi/{request.pk}/").content.decode()
+    assert 'data-confirm="Gửi đề nghị này lên huyện?' in button(page, "submit")
+    assert '<script src="/static/backoffice/confirm.js" defer>' in page
+    assert '<dialog class="confirm-dialog" id="confirm-dialog"' in page
+    flow.move(officer, request.pk, "submit", comment="", ip=None)
+    page = world.client("reviewer").get(f"/van-phong/de-nghi/{request.pk}/").content.decode()
+    assert 'data-confirm="Chuyển đề nghị này lên Trung tâm Công nghệ số?"' in button(
+        page, "forward"
+    )
+    assert 'data-confirm="Trả lại đề nghị này cho đơn vị' in button(page, "return")
+    roles = world.client("provider").get("/van-phong/phan-quyen/").content.decode()
+    revoke = f"Thu hồi quyền Cán bộ đầu mối đơn vị của {world.logins['officer']}?"
+    assert f'data-confirm="{revoke}' in roles

@@ -23,13 +23,16 @@ EVERYONE = [
 ]
 
 
-def make_request(world, state: str) -> PhoneRequest:
-    """A request of MYTU-HHN (the officer's unit, in the reviewer's district) in ``state``."""
+def make_request(world, state: str, *, scanned: bool = True) -> PhoneRequest:
+    """A request of MYTU-HHN (the officer's unit, in the reviewer's district) in ``state``,
+    with its signed scan unless ``scanned`` is false."""
     officer = world.staff("officer")
     request = flow.file_request(officer, unit_code="MYTU-HHN", ip=None)
     flow.add_line(
         officer, request.pk, login="khong.so", phone="0912777888", reason="x", unlock=False, ip=None
     )
+    if scanned:
+        flow.attach_scan(officer, request.pk, content=PDF, ip=None)
     path = {
         "draft": [],
         "submitted": [("officer", "submit")],
@@ -237,7 +240,7 @@ def test_request_views_refuse_the_wrong_roles(world, who, state, method, path, d
 
 @pytest.mark.parametrize("who", EVERYONE)
 def test_removing_a_line_and_attaching_a_scan_belong_to_the_unit(world, who):
-    request = make_request(world, "draft")
+    request = make_request(world, "draft", scanned=False)
     line = request.lines.get()
     before = snapshot(request)
     client = world.client(None if who == "anonymous" else who)

@@ -27,6 +27,7 @@ from govid.directory.imports.plan import plan_import
 from govid.directory.imports.reader import ImportFileError, read_table
 from govid.directory.provision import add_account
 from tests.backoffice.conftest import DOMAIN, World
+from tests.backoffice.test_scan import PDF
 from tests.fuzz.strategies import any_text
 
 stored_text = any_text.map(lambda text: text.replace("\x00", ""))
@@ -144,8 +145,8 @@ SWEEPS = max(10, settings().max_examples // 4)
 
 
 def request_in(world: World, state: str) -> PhoneRequest:
-    """A new request of MYTU-HHN with one line (a new account of its own), taken to ``state``
-    along the procedure."""
+    """A new request of MYTU-HHN with one line (a new account of its own) and its signed scan,
+    taken to ``state`` along the procedure."""
     n = next(_serial)
     login = f"thu.nghiem.{n}@{DOMAIN}"
     add_account(login, name="Thử Nghiệm", unit="MYTU-HHN", actor="test")
@@ -154,6 +155,7 @@ def request_in(world: World, state: str) -> PhoneRequest:
     flow.add_line(
         officer, request.pk, login=login, phone=f"0912{n:06d}", reason="x", unlock=False, ip=None
     )
+    flow.attach_scan(officer, request.pk, content=PDF, ip=None)
     for who, action in PATH[state]:
         flow.move(world.staff(who), request.pk, action, comment="Lý do", ip=None)
     request.refresh_from_db()

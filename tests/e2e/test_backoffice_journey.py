@@ -19,9 +19,10 @@ NEW_PHONE = "0166 777 8899"  # written the old way: it must become 036 777 8899
 E164 = "+84367778899"
 
 
-def desk(browser, live, login: str) -> Page:
-    """A fresh phone-sized browser signed in as ``login``, on the back office."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+def desk(browser, live, login: str, width: int = 360) -> Page:
+    """A fresh browser (phone-sized unless ``width`` says) signed in as ``login``, on the back
+    office."""
+    context = browser.new_context(viewport={"width": width, "height": 740}, locale="vi-VN")
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto(live.url + "/van-phong/")
@@ -31,6 +32,14 @@ def desk(browser, live, login: str) -> Page:
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_role("heading", name="Việc cần làm")).to_be_visible()
     return page
+
+
+def confirm(page: Page, question: str) -> None:
+    """Answer "Xác nhận" to the question a step that cannot be undone asks first."""
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(question)
+    dialog.get_by_role("button", name="Xác nhận").click()
 
 
 def test_unit_district_provider_then_the_user_recovers_with_the_new_phone(browser, live, tmp_path):
@@ -65,7 +74,18 @@ def test_unit_district_provider_then_the_user_recovers_with_the_new_phone(browse
     unit.get_by_label("Bản quét văn bản đã ký (PDF)").set_input_files(str(scan))
     unit.get_by_role("button", name="Đính kèm").click()
     expect(unit.get_by_text("Đã đính kèm bản quét văn bản đã ký.")).to_be_visible()
+    # Sending asks first; "Hủy" leaves the request a draft, "Xác nhận" sends it.
     unit.get_by_role("button", name="Gửi đề nghị").click()
+    question = unit.get_by_role("dialog")
+    expect(question).to_be_visible()
+    expect(question).to_contain_text("Gửi đề nghị này lên huyện?")
+    assert unit.evaluate("document.documentElement.scrollWidth") <= 360
+    question.get_by_role("button", name="Hủy").click()
+    expect(question).to_be_hidden()
+    unit.reload()
+    expect(unit.locator(".facts").get_by_text("Nháp", exact=True)).to_be_visible()
+    unit.get_by_role("button", name="Gửi đề nghị").click()
+    confirm(unit, "Gửi đề nghị này lên huyện?")
     expect(unit.get_by_text("Đã gửi, chờ huyện xem xét").first).to_be_visible()
     assert unit.evaluate("document.documentElement.scrollWidth") <= 360
 
@@ -75,6 +95,7 @@ def test_unit_district_provider_then_the_user_recovers_with_the_new_phone(browse
     expect(district.get_by_role("cell", name="0367XXX899")).to_be_visible()  # masked here
     district.get_by_label("Ý kiến").fill("Đã kiểm tra bản ký")
     district.get_by_role("button", name="Chuyển Trung tâm Công nghệ số").click()
+    confirm(district, "Chuyển đề nghị này lên Trung tâm Công nghệ số?")
     expect(district.get_by_text("Đã chuyển Trung tâm Công nghệ số").first).to_be_visible()
 
     # The provider applies it.
@@ -82,6 +103,7 @@ def test_unit_district_provider_then_the_user_recovers_with_the_new_phone(browse
     provider.get_by_role("link", name=f"#{number}").click()
     expect(provider.get_by_text("Đã kiểm tra bản ký")).to_be_visible()
     provider.get_by_role("button", name="Cập nhật vào hệ thống").click()
+    confirm(provider, "Bước này không hoàn tác được.")
     expect(provider.get_by_text("Đã cập nhật", exact=True).first).to_be_visible()
 
     # The filer sees where it went.
@@ -108,6 +130,48 @@ def test_unit_district_provider_then_the_user_recovers_with_the_new_phone(browse
     assert json.loads(live.manage("audit", "verify"))["intact"] is True
     for page in (unit, district, provider, user):
         page.context.close()
+
+
+# A menu entry and the heading of its page.
+MENU = [
+    ("Việc cần làm", "Việc cần làm"),
+    ("Đề nghị", "Đề nghị cập nhật số điện thoại"),
+    ("Báo cáo", "Báo cáo"),
+]
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize(
+    ("login", "name", "role", "units"),
+    [
+        ("daumoi.p1", "Phạm Thị Duyên", "Cán bộ đầu mối đơn vị", "UBND Phường 1"),
+        ("vhtt.tpst", "Lý Văn Hải", "Phòng Văn hóa và Thông tin cấp huyện", "Thành phố Sóc Trăng"),
+    ],
+)
+def test_the_header_says_who_is_at_the_desk_and_where_they_are(
+    browser, live, width, login, name, role, units
+):
+    """On a phone and at a desk: the person's name, role and units, the way out, and the
+    current page marked in the menu, with nothing to scroll sideways."""
+    page = desk(browser, live, login, width)
+    menu = page.get_by_role("navigation", name="Văn phòng")
+    for link, heading in MENU:
+        menu.get_by_role("link", name=link, exact=True).click()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        expect(page.get_by_text(name, exact=True)).to_be_visible()
+        roles = page.get_by_role("list", name="Vai trò của bạn")
+        expect(roles).to_contain_text(role)
+        expect(roles).to_contain_text(units)
+        expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+        current = menu.locator('[aria-current="page"]')
+        expect(current).to_have_count(1)
+        expect(current).to_have_text(link)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+            f"sideways scroll on {link} at {width} px"
+        )
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    page.context.close()
 
 
 def test_the_provider_gives_a_new_focal_officer_the_unit_desk(browser, live):
@@ -138,6 +202,7 @@ def test_the_provider_gives_a_new_focal_officer_the_unit_desk(browser, live):
     admin.get_by_role(
         "button", name="Thu hồi quyền Cán bộ đầu mối đơn vị của e2e.dau.moi.moi"
     ).click()
+    confirm(admin, "Thu hồi quyền Cán bộ đầu mối đơn vị của e2e.dau.moi.moi@")
     expect(admin.get_by_text("Đã thu hồi quyền.")).to_be_visible()
     officer.goto(live.url + "/van-phong/de-nghi/moi/")
     # A role taken away ends the officer's sessions: back to the login page.
@@ -147,8 +212,8 @@ def test_the_provider_gives_a_new_focal_officer_the_unit_desk(browser, live):
 
 
 def file_replacement(browser, live, login: str, phone: str) -> None:
-    """The unit proposes a new number for ``login``, the district forwards, the provider
-    applies: three people, each in their own browser at 360 px."""
+    """The unit proposes a new number for ``login`` and attaches the signed scan, the district
+    forwards, the provider applies: three people, each in their own browser at 360 px."""
     unit = desk(browser, live, "daumoi.p1")
     unit.get_by_role("link", name="Lập đề nghị mới").click()
     unit.get_by_label("Đơn vị").select_option("TPST-P1")
@@ -158,15 +223,23 @@ def file_replacement(browser, live, login: str, phone: str) -> None:
     unit.get_by_label("Số điện thoại di động mới").fill(phone)
     unit.get_by_label("Lý do").fill("Đổi số điện thoại")
     unit.get_by_role("button", name="Thêm vào đề nghị").click()
+    unit.get_by_label("Bản quét văn bản đã ký (PDF)").set_input_files(
+        {"name": "ban-ky.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    unit.get_by_role("button", name="Đính kèm").click()
+    expect(unit.get_by_text("Đã đính kèm bản quét văn bản đã ký.")).to_be_visible()
     unit.get_by_role("button", name="Gửi đề nghị").click()
+    confirm(unit, "Gửi đề nghị này lên huyện?")
     expect(unit.get_by_text("Đã gửi, chờ huyện xem xét").first).to_be_visible()
     district = desk(browser, live, "vhtt.tpst")
     district.get_by_role("link", name=f"#{number}").click()
     district.get_by_role("button", name="Chuyển Trung tâm Công nghệ số").click()
+    confirm(district, "Chuyển đề nghị này lên Trung tâm Công nghệ số?")
     expect(district.get_by_text("Đã chuyển Trung tâm Công nghệ số").first).to_be_visible()
     provider = desk(browser, live, "quantri")
     provider.get_by_role("link", name=f"#{number}").click()
     provider.get_by_role("button", name="Cập nhật vào hệ thống").click()
+    confirm(provider, "Bước này không hoàn tác được.")
     expect(provider.get_by_text("Đã cập nhật", exact=True).first).to_be_visible()
     for page in (unit, district, provider):
         page.context.close()

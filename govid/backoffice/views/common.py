@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -15,12 +16,52 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from govid.backoffice.access import load_staff
+from govid.backoffice.access import Staff, load_staff
 from govid.backoffice.errors import NotAllowed
-from govid.directory.api import account_active
+from govid.backoffice.models import Role
+from govid.directory.api import get_directory
 from govid.web.api import bad_request, error_page, has_nul_bytes
 
 StaffView = Callable[..., HttpResponse]
+
+# The menu entry each page belongs to (marked aria-current="page" in the header).
+SECTIONS = {
+    "home": "home",
+    "requests": "requests",
+    "new_request": "requests",
+    "request": "requests",
+    "add_line": "requests",
+    "remove_line": "requests",
+    "scan": "requests",
+    "move": "requests",
+    "accounts": "accounts",
+    "import": "import",
+    "import_preview": "import",
+    "import_apply": "import",
+    "report": "report",
+    "audit": "audit",
+    "roles": "roles",
+    "revoke_role": "roles",
+}
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What the header of every back-office page shows: who is at the desk, as what, where."""
+
+    name: str
+    roles: list[tuple[str, str]]  # (the role's name, the units it holds it for)
+    section: str
+
+
+def desk_of(staff: Staff, name: str, url_name: str) -> Desk:
+    units: dict[str, list[str]] = {}
+    for role, code in staff.grants:
+        unit = staff.tree.get(code) if code else None
+        where = unit.name if unit is not None else (code or _("Toàn tỉnh"))
+        units.setdefault(role, []).append(where)
+    roles = [(str(r.label), ", ".join(sorted(units[r.value]))) for r in Role if r.value in units]
+    return Desk(name=name or staff.login, roles=roles, section=SECTIONS.get(url_name, ""))
 
 
 def staff_view(*roles: str) -> Callable[[StaffView], Callable[..., HttpResponse]]:
@@ -31,7 +72,8 @@ def staff_view(*roles: str) -> Callable[[StaffView], Callable[..., HttpResponse]
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not account_active(request.user.get_username()):
+            account = get_directory().find(request.user.get_username())
+            if account is None or account.locked:
                 # Locked or gone since the login (in the mail system's own directory too):
                 # the session ends here, whatever the roles say.
                 logout(request)
@@ -40,6 +82,9 @@ def staff_view(*roles: str) -> Callable[[StaffView], Callable[..., HttpResponse]
             if staff is None or (roles and not any(staff.has(role) for role in roles)):
                 raise PermissionDenied
             setattr(request, "backoffice_staff", staff)  # noqa: B010  (the menu reads it)
+            match = request.resolver_match
+            desk = desk_of(staff, account.name, (match.url_name or "") if match else "")
+            setattr(request, "backoffice_desk", desk)  # noqa: B010  (the header reads it)
             try:
                 return view(request, staff, *args, **kwargs)
             except NotAllowed as refused:
@@ -104,6 +149,10 @@ def refusal_message(code: str) -> str:
         "scan_not_pdf": _("Tệp không phải PDF. Vui lòng quét văn bản đã ký thành tệp PDF."),
         "comment_required": _("Vui lòng ghi ý kiến khi trả lại hoặc từ chối đề nghị."),
         "no_lines": _("Đề nghị chưa có tài khoản nào."),
+        "scan_missing": _(
+            "Chưa có bản quét văn bản đã ký nên chưa gửi hoặc chuyển được đề nghị. "
+            "Đơn vị đính kèm bản quét (PDF) ở mục Văn bản."
+        ),
         "wrong_state": _("Đề nghị đã được chuyển sang bước khác. Vui lòng tải lại trang."),
         "account_protected": _(
             "Tài khoản này giữ quyền quản trị hoặc một vai trò trong văn phòng: đơn vị không đề "
@@ -124,4 +173,5 @@ def refusal_message(code: str) -> str:
 def status_of(code: str) -> int:
     if code == "same_person":
         return 403
-    return 409 if code in ("wrong_state", "account_gone", "account_protected") else 400
+    conflicts = ("wrong_state", "account_gone", "account_protected", "scan_missing")
+    return 409 if code in conflicts else 400

@@ -74,6 +74,23 @@ def _visible(staff: Staff, pk: int) -> PhoneRequest:
     return found
 
 
+def _question(action: str) -> str:
+    """What the page asks before the step is taken (the step cannot be undone)."""
+    return {
+        "submit": _(
+            "Gửi đề nghị này lên huyện? Sau khi gửi, đơn vị không sửa được nữa, trừ khi đề nghị "
+            "bị trả lại."
+        ),
+        "forward": _("Chuyển đề nghị này lên Trung tâm Công nghệ số?"),
+        "return": _("Trả lại đề nghị này cho đơn vị, kèm ý kiến đã ghi?"),
+        "apply": _(
+            "Cập nhật số điện thoại của các tài khoản trong đề nghị vào hệ thống và nhắn tin "
+            "cho các số đó? Bước này không hoàn tác được."
+        ),
+        "reject": _("Từ chối đề nghị này? Bước này không hoàn tác được."),
+    }[action]
+
+
 def _actions(staff: Staff, req: PhoneRequest) -> list[tuple[str, str]]:
     actions = []
     if staff.can_edit(req):
@@ -104,14 +121,23 @@ def _detail(
         for line in req.lines.all()
     ]
     editable = staff.can_edit(req)
+    scan = Scan.objects.filter(request=req).only("size", "uploaded_at", "uploaded_by").first()
+    actions = _actions(staff, req)
+    # Without the signed scan, sending and forwarding wait: their buttons say why, beside them.
+    blocked = set() if scan is not None else set(flow.SCAN_NEEDED)
     context = {
         "req": req,
         "lines": lines,
         "history": req.history.all(),
-        "scan": Scan.objects.filter(request=req).only("size", "uploaded_at", "uploaded_by").first(),
+        "scan": scan,
         "editable": editable,
         "can_letter": staff.can_read_letter(req),
-        "actions": _actions(staff, req),
+        "actions": [
+            (action, label, action in blocked, _question(action)) for action, label in actions
+        ],
+        "scan_needed": (
+            refusal_message("scan_missing") if any(a in blocked for a, _label in actions) else ""
+        ),
         "line_form": forms.get("line_form") or (LineForm() if editable else None),
         "scan_form": forms.get("scan_form") or (ScanForm() if editable else None),
         "move_form": forms.get("move_form") or MoveForm(),
