@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from govid.audit.models import Event
 
@@ -26,11 +26,23 @@ def counts_by_subject(actions: Collection[str], since: datetime) -> Counter[str]
 
 @dataclass(frozen=True)
 class EventFilter:
+    """What the auditor asks for; every field given narrows the events (AND).
+
+    ``actions``: any of these actions (a kind of events). ``person``: a login, or part of one,
+    as the actor or the subject. ``units``: events that name one of these units (as their
+    subject or their data's ``unit``) or are about one of ``about`` (the units' accounts, their
+    requests); None asks nothing of units, an empty tuple finds nothing.
+    """
+
     action: str = ""
     actor: str = ""
     subject: str = ""
     since: datetime | None = None
     until: datetime | None = None
+    actions: tuple[str, ...] = ()
+    person: str = ""
+    units: tuple[str, ...] | None = None
+    about: tuple[str, ...] = ()
 
 
 def find_events(f: EventFilter) -> QuerySet[Event]:
@@ -38,6 +50,15 @@ def find_events(f: EventFilter) -> QuerySet[Event]:
     rows = Event.objects.all()
     if f.action:
         rows = rows.filter(action=f.action)
+    if f.actions:
+        rows = rows.filter(action__in=list(f.actions))
+    if f.person:
+        rows = rows.filter(Q(actor__icontains=f.person) | Q(subject__icontains=f.person))
+    if f.units is not None:
+        codes = list(f.units)
+        rows = rows.filter(
+            Q(subject__in=codes) | Q(data__unit__in=codes) | Q(subject__in=list(f.about))
+        )
     if f.actor:
         rows = rows.filter(actor__icontains=f.actor)
     if f.subject:

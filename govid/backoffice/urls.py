@@ -22,6 +22,7 @@ urlpatterns = [
     path("bao-cao.csv", reports.report_csv, name="report_csv"),
     path("nhat-ky/", reports.audit_log, name="audit"),
     path("nhat-ky.csv", reports.audit_csv, name="audit_csv"),
+    path("nhat-ky.xlsx", reports.audit_xlsx, name="audit_xlsx"),
     path("phan-quyen/", roles.roles, name="roles"),
     path("phan-quyen/<int:pk>/thu-hoi/", roles.revoke_role, name="revoke_role"),
 ]

@@ -93,6 +93,14 @@ class Directory(abc.ABC):
         """
         raise NotImplementedError(f"{type(self).__name__} cannot list the accounts of a unit")
 
+    def find_many(self, logins: Collection[str]) -> dict[str, Account]:
+        """The accounts of these logins that exist, by login (names on a page of the audit log).
+
+        One ``find`` each here; a backend that can read them in one query does.
+        """
+        found = {login: self.find(login) for login in set(logins)}
+        return {login: account for login, account in found.items() if account is not None}
+
     @abc.abstractmethod
     def burn_verify(self) -> None:
         """Spend the time of one password check, so that unknown logins take as long as known."""

@@ -184,3 +184,13 @@ def test_accounts_in_lists_the_units_accounts_by_login(backend):
     assert listed[1].phone is None and listed[0].unit_code == "MYTU-VHTT"
     assert directory.accounts_in(["MYTU"]) == []
     assert directory.accounts_in([]) == []
+
+
+def test_find_many_reads_the_accounts_that_exist_by_login(backend):
+    directory, make = backend
+    make("an.nguyen@soctrang.gov.vn")
+    make("vnpt_testvpdt3@soctrang.gov.vn", phone=None)
+    found = directory.find_many(["an.nguyen@soctrang.gov.vn", "nobody@soctrang.gov.vn", "system"])
+    assert list(found) == ["an.nguyen@soctrang.gov.vn"]
+    assert found["an.nguyen@soctrang.gov.vn"] == directory.find("an.nguyen@soctrang.gov.vn")
+    assert directory.find_many([]) == {}
