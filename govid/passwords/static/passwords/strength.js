@@ -1,4 +1,5 @@
-// govid: the live strength meter under a new password (reset and change pages).
+// govid: the live strength meter under a new password (reset and change pages), loaded by
+// strength-loader.js on the first keystroke.
 // Without this file the page works the same; the server checks the password either way.
 (function () {
   "use strict";
@@ -33,4 +34,5 @@
     window.clearTimeout(timer);
     timer = window.setTimeout(update, 120);
   });
+  update();  // what was typed while this file was on its way
 })();
