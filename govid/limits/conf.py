@@ -17,18 +17,22 @@ class LimitSettings:
     # Where the counters live: auto (Redis when the cache is Redis, else the database),
     # database, redis, or memory (one process only: tests).
     store: str = "auto"
+    # Per address and network: sized for an office of about thirty behind one NAT address on a
+    # Monday morning (each person a few lookups, a code, a few checks in the hour); the account
+    # and phone ceilings, which are what stops guessing and flooding one person, stay strict.
     # The forgot page's lookup ("Tiếp tục"), counted for the typed account even if unknown.
-    lookup_ip: str = "30/3600"
-    lookup_net: str = "100/3600"
+    lookup_ip: str = "100/3600"
+    lookup_net: str = "300/3600"
     lookup_account: str = "10/3600"
-    # Code requests: "Lấy mã xác nhận" and "Gửi lại" (each one is an SMS paid for).
-    code_ip: str = "10/3600"
-    code_net: str = "30/3600"
+    # Code requests: "Lấy mã xác nhận" and "Gửi lại" (each one is an SMS paid for; one that
+    # sends nothing is given back).
+    code_ip: str = "30/3600"
+    code_net: str = "90/3600"
     code_account: str = "5/3600"
     code_phone: str = "5/3600"
     # Code checks, i.e. the reset form: the guessing budget across every challenge.
-    check_ip: str = "30/3600"
-    check_net: str = "100/3600"
+    check_ip: str = "100/3600"
+    check_net: str = "300/3600"
     check_account: str = "10/3600"
     check_phone: str = "10/3600"
     # Login attempts, on top of the login holds (which count failures only).
