@@ -100,6 +100,9 @@ SENTENCES: dict[str, Promise] = {
     "oidc_refused": _("%(actor)s không cho ứng dụng %(client)s dùng thông tin tài khoản"),
     "oidc_code_replayed": _("%(actor)s chặn một mã cấp quyền bị dùng lại của ứng dụng %(client)s"),
     "tokens_revoked": _("%(actor)s thu hồi %(count)s mã truy cập của %(subject)s"),
+    "helpdesk_access_ended": _(
+        "%(actor)s kết thúc mọi phiên đăng nhập của %(subject)s (hỗ trợ người dùng)"
+    ),
     "client_added": _("%(actor)s đăng ký ứng dụng %(client)s"),
     "client_changed": _("%(actor)s sửa ứng dụng %(client)s"),
     "client_removed": _("%(actor)s gỡ ứng dụng %(client)s"),
@@ -155,7 +158,15 @@ ROLES: dict[str, Any] = dict(Role.choices)
 KINDS: dict[str, tuple[Promise, tuple[str, ...]]] = {
     "logins": (
         _("Đăng nhập, đăng xuất"),
-        ("login", "login_failed", "login_refused", "login_held", "login_hold_released", "logout"),
+        (
+            "login",
+            "login_failed",
+            "login_refused",
+            "login_held",
+            "login_hold_released",
+            "logout",
+            "helpdesk_access_ended",
+        ),
     ),
     "recovery": (
         _("Khôi phục mật khẩu"),

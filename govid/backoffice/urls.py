@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govid.backoffice.views import accounts, reports, requests, roles
+from govid.backoffice.views import accounts, blank, helpdesk, reports, requests, roles
 
 app_name = "backoffice"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("de-nghi/<int:pk>/bo/<int:line>/", requests.remove_line, name="remove_line"),
     path("de-nghi/<int:pk>/ban-quet/", requests.scan, name="scan"),
     path("de-nghi/<int:pk>/cong-van.pdf", requests.letter, name="letter"),
+    path("mau-de-nghi.pdf", blank.blank_letter, name="blank_letter"),
     path("de-nghi/<int:pk>/chuyen/", requests.move, name="move"),
     path("tai-khoan/", accounts.account_list, name="accounts"),
     path("tai-khoan/xuat.xlsx", accounts.account_export, name="export"),
@@ -25,4 +26,8 @@ urlpatterns = [
     path("nhat-ky.xlsx", reports.audit_xlsx, name="audit_xlsx"),
     path("phan-quyen/", roles.roles, name="roles"),
     path("phan-quyen/<int:pk>/thu-hoi/", roles.revoke_role, name="revoke_role"),
+    path("ho-tro/", helpdesk.helpdesk, name="helpdesk"),
+    path("ho-tro/<str:login>/", helpdesk.helpdesk_account, name="helpdesk_account"),
+    path("ho-tro/<str:login>/go-tam-khoa/", helpdesk.release_hold, name="helpdesk_release"),
+    path("ho-tro/<str:login>/dang-xuat/", helpdesk.end_sessions, name="helpdesk_end_sessions"),
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Q
 
 from govid.sso.clients import add_client, describe
+from govid.sso.holds import HoldState
+from govid.sso.holds import state_of as hold_of
 from govid.sso.models import User
 
 
@@ -21,4 +23,11 @@ def ensure_administrator(login: str, *, name: str) -> int:
     return 1
 
 
-__all__ = ["add_client", "describe", "ensure_administrator", "is_administrator"]
+__all__ = [
+    "HoldState",
+    "add_client",
+    "describe",
+    "ensure_administrator",
+    "hold_of",
+    "is_administrator",
+]

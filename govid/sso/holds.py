@@ -162,3 +162,25 @@ def release(login: str, *, actor: str) -> bool:
     if held:
         record("login_hold_released", actor=actor, subject=login)
     return held
+
+
+@dataclass(frozen=True)
+class HoldState:
+    """What the helpdesk sees of a login's hold: held until when (None: not held), and the
+    wrong passwords counted in the running window."""
+
+    held_until: datetime | None
+    failures: int
+
+
+def state_of(login: str) -> HoldState:
+    """The account's hold and failure count now, read without counting anything."""
+    now = clock.now()
+    until = cache.get(_keys("account", login)[1])
+    held = (
+        datetime.fromtimestamp(until, tz=now.tzinfo)
+        if until is not None and until > now.timestamp()
+        else None
+    )
+    count = get_store().peek(_fail_key("account", login), now.timestamp())
+    return HoldState(held_until=held, failures=count.n if count is not None else 0)

@@ -42,6 +42,10 @@ SECTIONS = {
     "audit": "audit",
     "roles": "roles",
     "revoke_role": "roles",
+    "helpdesk": "helpdesk",
+    "helpdesk_account": "helpdesk",
+    "helpdesk_release": "helpdesk",
+    "helpdesk_end_sessions": "helpdesk",
 }
 
 
