@@ -17,6 +17,8 @@ class BackofficeSettings:
     # its upload; an applied one keeps only its name and dates.
     import_keep: timedelta = timedelta(days=1)
     letter_place: str = "Sóc Trăng"  # "Sóc Trăng, ngày ... tháng ... năm ..."
+    # The number line under the issuer, e.g. "Số: ..../VHTT" (the unit writes the number).
+    letter_number: str = "Số: ........./CV"
     # Debian's fonts-liberation2: Liberation Serif has Times New Roman's metrics (Decree 30)
     # and every Vietnamese letter.
     letter_font_dir: str = "/usr/share/fonts/truetype/liberation2"
