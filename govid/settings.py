@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "govid.web",
     "govid.ops",
     "govid.demo",
-    "oauth2_provider",
+    "govid.sso.apps.OAuthConfig",  # django-oauth-toolkit, named in Vietnamese
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks",
-    "django_tasks_db",
+    "govid.tasks.apps.TaskResultsConfig",  # django-tasks-db, named in Vietnamese
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "govid.audit"
     label = "audit"
-    verbose_name = "Audit"
+    verbose_name = _("Nhật ký")
 
     def ready(self) -> None:
         from govid.audit import checks  # noqa: F401  (registers the system checks)

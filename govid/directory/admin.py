@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from govid.directory import canonical_address, canonical_login, get_directory
 from govid.directory.changes import set_locked
@@ -63,11 +64,11 @@ class StoredAccountAdmin(admin.ModelAdmin[StoredAccount]):
             return self.readonly_fields
         return ["login", "phone", "locked", *self.readonly_fields]
 
-    @admin.action(description="Khoá tài khoản (kết thúc mọi phiên đăng nhập)")
+    @admin.action(description=gettext_lazy("Khoá tài khoản (kết thúc mọi phiên đăng nhập)"))
     def lock(self, request: HttpRequest, queryset: QuerySet[StoredAccount]) -> None:
         self._set_locked(request, queryset, locked=True)
 
-    @admin.action(description="Mở khoá tài khoản")
+    @admin.action(description=gettext_lazy("Mở khoá tài khoản"))
     def unlock(self, request: HttpRequest, queryset: QuerySet[StoredAccount]) -> None:
         self._set_locked(request, queryset, locked=False)
 
@@ -82,14 +83,14 @@ class StoredAccountAdmin(admin.ModelAdmin[StoredAccount]):
                 if account is not None and account.locked != locked:
                     set_locked(account, locked, actor=request.user.get_username())
                     done.append(account.login)
-        word = "Đã khoá" if locked else "Đã mở khoá"
+        word = _("Đã khoá") if locked else _("Đã mở khoá")
         self.message_user(request, f"{word}: {', '.join(done) or '-'}", messages.SUCCESS)
 
-    @admin.display(description="Số điện thoại")
+    @admin.display(description=gettext_lazy("Số điện thoại"))
     def masked_phone(self, obj: StoredAccount) -> str:
         return mask_phone(obj.phone) if obj.phone else "-"
 
-    @admin.display(description="Tin nhắn gần đây")
+    @admin.display(description=gettext_lazy("Tin nhắn gần đây"))
     def recent_sms(self, obj: StoredAccount) -> SafeString:
         """The account's last SMS and what became of each: "SMS not received" in seconds."""
         rows = format_html_join(
@@ -108,12 +109,28 @@ class StoredAccountAdmin(admin.ModelAdmin[StoredAccount]):
             ),
         )
         if not rows:
-            return format_html("{}", "Chưa có tin nhắn nào.")
+            return format_html("{}", _("Chưa có tin nhắn nào."))
         link = reverse("admin:sms_message_changelist") + "?" + urlencode({"account": obj.login})
+        head = format_html_join(
+            "",
+            "<th>{}</th>",
+            (
+                (word,)
+                for word in (
+                    _("Lúc"),
+                    pgettext("điện thoại", "Số"),
+                    _("Loại"),
+                    _("Trạng thái"),
+                    _("Cổng"),
+                    _("Lỗi"),
+                )
+            ),
+        )
         return format_html(
-            '<table class="recent-sms"><thead><tr><th>Lúc</th><th>Số</th><th>Loại</th>'
-            "<th>Trạng thái</th><th>Cổng</th><th>Lỗi</th></tr></thead><tbody>{}</tbody></table>"
-            '<p><a href="{}">Tất cả tin nhắn của tài khoản</a></p>',
+            '<table class="recent-sms"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>'
+            '<p><a href="{}">{}</a></p>',
+            head,
             rows,
             link,
+            _("Tất cả tin nhắn của tài khoản"),
         )

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RecoveryConfig(AppConfig):
     name = "govid.recovery"
     label = "recovery"
-    verbose_name = "Recovery"
+    verbose_name = _("Khôi phục mật khẩu")
 
     def ready(self) -> None:
         from govid.recovery import checks, receivers  # noqa: F401  (checks and receivers)

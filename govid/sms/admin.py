@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from govid.phones import InvalidPhone, normalize_phone
 from govid.sms.models import Message
@@ -15,7 +16,7 @@ from govid.sms.models import Message
 class AccountFilter(admin.SimpleListFilter):
     """?account=login: one account's messages (the account page links here)."""
 
-    title = "tài khoản"
+    title = _("tài khoản")
     parameter_name = "account"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
@@ -48,7 +49,7 @@ class MessageAdmin(admin.ModelAdmin[Message]):
     ]
     date_hierarchy = "queued_at"
     search_fields = ["account"]
-    search_help_text = "Tài khoản, hoặc số điện thoại viết đầy đủ (tìm đúng số đó)"
+    search_help_text = _("Tài khoản, hoặc số điện thoại viết đầy đủ (tìm đúng số đó)")
     fields = readonly_fields = (
         "ref",
         "account",
@@ -66,7 +67,7 @@ class MessageAdmin(admin.ModelAdmin[Message]):
         "failed_at",
     )
 
-    @admin.display(description="Số điện thoại", ordering="to")
+    @admin.display(description=_("Số điện thoại"), ordering="to")
     def masked_phone(self, obj: Message) -> str:
         return obj.masked_to
 

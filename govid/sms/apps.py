@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SmsConfig(AppConfig):
     name = "govid.sms"
     label = "sms"
-    verbose_name = "SMS"
+    verbose_name = _("Tin nhắn SMS")
 
     def ready(self) -> None:
         from govid.sms import checks  # noqa: F401  (registers the system checks)

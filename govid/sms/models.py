@@ -5,42 +5,48 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from govid.phones import mask_phone
 
 
 class Message(models.Model):
     class State(models.TextChoices):
-        QUEUED = "queued", "chờ gửi"
-        SENT = "sent", "đã gửi"
-        DELIVERED = "delivered", "đã đến máy"
-        FAILED = "failed", "không gửi được"
-        EXPIRED = "expired", "hết hạn"
+        QUEUED = "queued", _("chờ gửi")
+        SENT = "sent", _("đã gửi")
+        DELIVERED = "delivered", _("đã đến máy")
+        FAILED = "failed", _("không gửi được")
+        EXPIRED = "expired", _("hết hạn")
 
     class Purpose(models.TextChoices):
-        CODE = "code", "mã xác nhận"
-        NOTICE = "notice", "thông báo"
+        CODE = "code", _("mã xác nhận")
+        NOTICE = "notice", _("thông báo")
 
-    ref = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ref = models.UUIDField(_("mã tin"), default=uuid.uuid4, unique=True, editable=False)
     to = models.CharField(max_length=16)  # E.164; shown masked everywhere but the sending code
-    account = models.CharField(max_length=254, blank=True, db_index=True)  # the login concerned
-    purpose = models.CharField(max_length=8, choices=Purpose.choices)
+    account = models.CharField(
+        _("tài khoản"), max_length=254, blank=True, db_index=True
+    )  # the login concerned
+    purpose = models.CharField(_("loại"), max_length=8, choices=Purpose.choices)
     # The stored text never holds a secret: a code is redacted, and the text that is sent is
     # rendered at sending time by the registered source (see texts.py) from ``source_ref``.
-    text = models.CharField(max_length=320)
+    text = models.CharField(_("nội dung"), max_length=320)
     source = models.CharField(max_length=32, blank=True)
     source_ref = models.CharField(max_length=64, blank=True, db_index=True)
-    gateway = models.CharField(max_length=64, blank=True)  # the route that took it
-    provider_id = models.CharField(max_length=128, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    queued_at = models.DateTimeField()
+    gateway = models.CharField(_("cổng gửi"), max_length=64, blank=True)  # the route that took it
+    provider_id = models.CharField(_("mã của nhà mạng"), max_length=128, blank=True)
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=State.choices, default=State.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
+    queued_at = models.DateTimeField(_("xếp hàng lúc"))
     next_attempt_at = models.DateTimeField()
     lease_until = models.DateTimeField(null=True, blank=True)  # a worker is sending it
-    sent_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)  # failed or expired
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("đến máy lúc"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("thất bại lúc"), null=True, blank=True)  # failed or expired
 
     class Meta:
         indexes = [
@@ -49,8 +55,8 @@ class Message(models.Model):
             models.Index(fields=["to", "queued_at"]),
         ]
         ordering = ["-queued_at", "-id"]
-        verbose_name = "tin nhắn SMS"
-        verbose_name_plural = "tin nhắn SMS"
+        verbose_name = _("tin nhắn SMS")
+        verbose_name_plural = pgettext_lazy("số nhiều", "tin nhắn SMS")
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.masked_to} {self.state}"

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from govid.directory.api import account_active
 
@@ -30,6 +31,8 @@ def has_permission(request: HttpRequest) -> bool:
 def install() -> None:
     admin.site.login = admin_login  # type: ignore[method-assign]
     admin.site.has_permission = has_permission  # type: ignore[method-assign]
-    admin.site.site_header = "Quản trị govid"
-    admin.site.site_title = "govid"
-    admin.site.index_title = "Quản trị"
+    # In the portal's words and colours: templates/admin/base_site.html adds the province's
+    # name and emblem (GOVID_BRAND_*), the language switch and static/sso/admin.css.
+    admin.site.site_header = _("Trang quản trị")
+    admin.site.site_title = _("Quản trị")
+    admin.site.index_title = _("Quản trị hệ thống")

@@ -9,6 +9,8 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import connections, models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from govid.keyed import keyed_hash
 
@@ -56,11 +58,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     epoch stops being valid on its next request, on any instance.
     """
 
-    sub = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    login = models.CharField(max_length=254, unique=True)
-    name = models.CharField(max_length=200, blank=True)
-    is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False)
+    sub = models.UUIDField(_("mã định danh"), default=uuid.uuid4, unique=True, editable=False)
+    login = models.CharField(_("email công vụ"), max_length=254, unique=True)
+    name = models.CharField(_("họ và tên"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    is_staff = models.BooleanField(_("vào trang quản trị"), default=False)
     auth_epoch = models.PositiveIntegerField(default=0)
     date_joined = models.DateTimeField(default=timezone.now)
     # Not kept on the row: the audit log records every login (the administration reads the last
@@ -74,8 +76,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     objects = UserManager()
 
     class Meta:
-        verbose_name = "người dùng"
-        verbose_name_plural = "người dùng"
+        verbose_name = _("người dùng")
+        verbose_name_plural = pgettext_lazy("số nhiều", "người dùng")
 
     def __str__(self) -> str:
         return self.login
@@ -95,11 +97,11 @@ class RelyingParty(models.Model):
         "oauth2_provider.Application", on_delete=models.CASCADE, related_name="relying_party"
     )
     # The province's own systems: no consent page, and the full phone number with `phone`.
-    trusted = models.BooleanField("tin cậy", default=False)
+    trusted = models.BooleanField(_("tin cậy"), default=False)
 
     class Meta:
-        verbose_name = "ứng dụng liên kết"
-        verbose_name_plural = "ứng dụng liên kết"
+        verbose_name = _("ứng dụng liên kết")
+        verbose_name_plural = pgettext_lazy("số nhiều", "ứng dụng liên kết")
 
     def __str__(self) -> str:
         return f"{self.application} ({'tin cậy' if self.trusted else 'cần hỏi ý kiến'})"
