@@ -121,6 +121,8 @@ MESSAGES: dict[str, StrOrPromise] = {
     "no_challenge": _START_AGAIN,
     # Notices: a resend went out; the reset page's first line, where the code SMS is.
     "code_resent": _("Đã gửi lại mã xác nhận."),
+    # "Lấy mã xác nhận" again while the code sent is still valid: no new SMS, and why.
+    "code_still_valid": _("Mã xác nhận đã được gửi lúc %(sent)s và còn dùng được đến %(until)s."),
     "sms_sent": _("Mã xác nhận đã được gửi tới số điện thoại '%(phone)s'"),
     "sms_sending": _("Đang gửi mã xác nhận tới số điện thoại '%(phone)s'..."),
     "sms_retrying": _(

@@ -112,6 +112,8 @@ def get_code(request: HttpRequest) -> HttpResponse:
         return _phone_page(request, login, words(refusal.code), STATUS[refusal.code])
     if str(challenge.token) != token:
         request.session[TOKEN] = str(challenge.token)
+    else:  # no new code: the one sent still works, and the person is told until when
+        messages.info(request, still_valid_message(challenge.last_sent_at, challenge.expires_at))
     return redirect("recovery:reset")
 
 
@@ -218,6 +220,15 @@ def cooling_message(until: datetime) -> str:
     """Why no code goes to a number that replaced another one lately, and from when it will."""
     local = timezone.localtime(until)
     return words("phone_cooling_off", time=local.strftime("%H:%M"), date=local.strftime("%d/%m/%Y"))
+
+
+def still_valid_message(sent: datetime, until: datetime) -> str:
+    """When the code was sent and until when it works, in Vietnam's time (TIME_ZONE)."""
+    return words(
+        "code_still_valid",
+        sent=timezone.localtime(sent).strftime("%H:%M"),
+        until=timezone.localtime(until).strftime("%H:%M"),
+    )
 
 
 def _sms_text(page: flow.ResetPage) -> str:

@@ -13,6 +13,17 @@ class BrandSettings:
     platform_title: str = "NỀN TẢNG TÍCH HỢP VÀ CHIA SẺ DỮ LIỆU LGSP"
     mail_title: str = "HỆ THỐNG THƯ ĐIỆN TỬ CÔNG VỤ"
     emblem: str = "govid/emblem.svg"  # a static file path
+    # What the emblem image shows, as its alternative text; empty: the national emblem's name
+    # (right for the shipped emblem.svg; a deployment showing its own logo names that).
+    emblem_alt: str = ""
+    # The footer, as a state portal carries it: the governing agency ("Cơ quan chủ quản"), the
+    # unit that runs the service and answers for it, and where to reach that unit (each line
+    # is shown only when set).
+    agency: str = "Sở Thông tin và Truyền thông tỉnh Sóc Trăng"
+    operator: str = "Trung tâm Công nghệ số"
+    address: str = ""
+    phone: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
+from govid import clock
 from tests.conftest import NEW_PASSWORD
 
 SEED_ERROR = "Không tìm thấy Email hoặc Email bị khoá, vui lòng liên hệ quản trị!"
@@ -189,3 +191,29 @@ def test_english_by_the_visible_switch(client, account, language):
 def test_the_browser_language_does_not_override_vietnamese(client):
     html = body(client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))
     assert "Quên mật khẩu?" in html
+
+
+def test_asking_again_for_a_valid_code_says_when_it_was_sent_and_until_when_it_works(
+    client, account, sms, frozen
+):
+    clock.advance(timedelta(minutes=14))  # 08:14 in Vietnam (frozen: 01:00 UTC)
+    client.post("/quen-mat-khau/", {"email": "an.nguyen"})
+    client.post("/quen-mat-khau/lay-ma/")
+    clock.advance(timedelta(minutes=2))
+    client.get("/quen-mat-khau/so-dien-thoai/")  # "Quay lại", then "Lấy mã xác nhận" again
+    html = body(client.post("/quen-mat-khau/lay-ma/", follow=True))
+    assert "Mã xác nhận đã được gửi lúc 08:14 và còn dùng được đến 08:19." in html
+    assert "Mã xác nhận đã được gửi tới số điện thoại '0393XXX121'" in html
+    assert len(sms.sent) == 1
+
+
+def test_a_first_code_is_sent_without_the_still_valid_notice(client, account, sms, frozen):
+    client.post("/quen-mat-khau/", {"email": "an.nguyen"})
+    html = body(client.post("/quen-mat-khau/lay-ma/", follow=True))
+    assert "còn dùng được đến" not in html
+    assert len(sms.sent) == 1
+
+
+def test_the_phone_page_shows_the_address_breakable_only_after_at_and_dots(client, account):
+    html = body(client.post("/quen-mat-khau/", {"email": "an.nguyen"}, follow=True))
+    assert '<span class="address">an.<wbr>nguyen@<wbr>soctrang.<wbr>gov.<wbr>vn</span>' in html

@@ -15,6 +15,8 @@
         counters.forEach(function (c) { if (c) { c.textContent = String(left); } });
         window.setTimeout(tick, 250);
       } else {
+        // The button keeps the size it had while counting: nothing under the thumb moves.
+        button.style.minWidth = button.getBoundingClientRect().width + "px";
         button.textContent = label;
         button.disabled = false;
         if (hint) { hint.hidden = true; }
