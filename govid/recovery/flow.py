@@ -187,9 +187,14 @@ def reset_password(token: str | None, *, code: str, password: str, ip: str | Non
     if cheap_errors:
         raise PasswordRejected(cheap_errors)
     errors = policy_errors(account, password)
-    if errors:
-        raise PasswordRejected(errors)
     now = clock.now()
+    if errors:
+        # The same code sent twice at once: the other submission may have just set this very
+        # password (now in the history). Its loser is told the code was used, not the policy.
+        challenge.refresh_from_db()
+        if challenge.problem(now) == "challenge_used":
+            raise ChallengeOver("challenge_used")
+        raise PasswordRejected(errors)
     try:
         with transaction.atomic():
             # The code is checked again and used up in one statement: of two submissions

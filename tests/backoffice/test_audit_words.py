@@ -217,8 +217,14 @@ def test_any_filter_gives_a_page_and_exports(world, query):
         assert client.get(path, query).status_code in (200, 400)  # 400: a NUL, refused first
 
 
-@given(action=st.sampled_from(sorted(SENTENCES)), data=st.dictionaries(st.text(max_size=12),
-       st.one_of(any_text, st.integers(), st.booleans(), st.none()), max_size=4))  # fmt: skip
+# What the portal can store: no NUL (refused before any view; PostgreSQL's text and jsonb
+# hold none).
+storable = st.text(max_size=12).filter(lambda t: "\x00" not in t)
+
+
+@given(action=st.sampled_from(sorted(SENTENCES)), data=st.dictionaries(storable,
+       st.one_of(any_text.filter(lambda t: "\x00" not in t), st.integers(), st.booleans(),
+                 st.none()), max_size=4))  # fmt: skip
 def test_any_data_of_any_action_reads_as_a_sentence(world, action, data):
     event = record(action.split("/")[0], actor="system", subject="request/1", **data)
     sentence = Narrator([event], world.staff("auditor").tree).sentence(event)

@@ -346,3 +346,26 @@ def test_a_code_opens_only_its_own_challenge(account, sms, frozen):
     with pytest.raises(WrongCode):
         flow.reset_password(str(second.token), code=first_code, password=NEW_PASSWORD, ip=None)
     flow.reset_password(str(first.token), code=first_code, password=NEW_PASSWORD, ip=None)
+
+
+def test_the_loser_of_two_submissions_of_one_code_is_told_the_code_was_used(
+    account, sms, frozen, monkeypatch
+):
+    """Two submissions of the same code and password at once: while the second checks the
+    password, the first sets it (so it is now in the history). The second hears that the code
+    was used, not that its password breaks the rules."""
+    challenge = flow.send_code(LOGIN, ip=None)
+    code = last_code(sms)
+    full_check = flow.policy_errors
+
+    def the_other_one_wins(account, password, **kwargs):
+        if kwargs.get("check_current", True):  # the full check, just before consuming
+            Challenge.objects.filter(pk=challenge.pk).update(end_reason=Challenge.End.USED)
+            return ["Mật khẩu mới không được trùng với mật khẩu đã dùng gần đây."]
+        return full_check(account, password, **kwargs)
+
+    monkeypatch.setattr(flow, "policy_errors", the_other_one_wins)
+    with pytest.raises(ChallengeOver) as over:
+        flow.reset_password(str(challenge.token), code=code, password=NEW_PASSWORD, ip=None)
+    assert over.value.code == "challenge_used"
+    assert password_works(PASSWORD)  # this submission changed nothing
