@@ -52,18 +52,19 @@ def env_block(prefix: str) -> dict[str, str]:
     }
 
 
-def secret_key_from(var_dir: Path) -> str:
-    """GOVID_SECRET_KEY, or a key generated once into var/ (0600) and reused by every process."""
-    configured = os.environ.get("GOVID_SECRET_KEY")
-    if configured:
-        return configured
-    path = var_dir / "secret_key"
+def key_file(var_dir: Path, name: str) -> str:
+    """The key in ``var_dir/name``, generated there once (0600 from its creation) by the first
+    process to ask, and read by every other one."""
+    path = var_dir / name
     if not path.exists():
         var_dir.mkdir(parents=True, exist_ok=True)
-        candidate = var_dir / f".secret_key.{os.getpid()}"
-        candidate.write_text(secrets.token_urlsafe(50))
-        candidate.chmod(0o600)
+        candidate = var_dir / f".{name}.{os.getpid()}"
+        candidate.unlink(missing_ok=True)  # left by a process of the same number that died
+        # Created 0600 from the start: the key is never readable by others, not even briefly.
+        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(50) + "\n")
             # link() fails if another process won the race: then everyone uses its key.
             os.link(candidate, path)
         except FileExistsError:
@@ -71,3 +72,8 @@ def secret_key_from(var_dir: Path) -> str:
         finally:
             candidate.unlink()
     return path.read_text().strip()
+
+
+def secret_key_from(var_dir: Path) -> str:
+    """GOVID_SECRET_KEY, or a key generated once into var/ (0600) and reused by every process."""
+    return os.environ.get("GOVID_SECRET_KEY") or key_file(var_dir, "secret_key")

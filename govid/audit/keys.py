@@ -8,8 +8,6 @@ GOVID_AUDIT_KEY_FALLBACKS), or in ``$GOVID_VAR_DIR/audit_key``, generated once (
 from __future__ import annotations
 
 import hashlib
-import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -21,6 +19,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from govid.audit.conf import audit_settings
+from govid.env import key_file
 
 KEY_FILE = "audit_key"
 MIN_LENGTH = 32  # characters of a configured key (a generated one has 67)
@@ -57,23 +56,7 @@ def audit_keys() -> AuditKeys:
 
 def key_from_file(var_dir: Path) -> str:
     """The key in ``var_dir/audit_key``, generated there (0600) by the first process to ask."""
-    path = var_dir / KEY_FILE
-    if not path.exists():
-        var_dir.mkdir(parents=True, exist_ok=True)
-        candidate = var_dir / f".{KEY_FILE}.{os.getpid()}"
-        candidate.unlink(missing_ok=True)  # left by a process of the same number that died
-        # Created 0600 from the start: the key is never readable by others, not even briefly.
-        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_urlsafe(50) + "\n")
-            # link() fails if another process won the race: then everyone uses its key.
-            os.link(candidate, path)
-        except FileExistsError:
-            pass
-        finally:
-            candidate.unlink()
-    return path.read_text().strip()
+    return key_file(var_dir, KEY_FILE)
 
 
 @receiver(setting_changed)

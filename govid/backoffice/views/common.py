@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from govid.backoffice.access import Staff, load_staff
 from govid.backoffice.errors import NotAllowed
+from govid.backoffice.letter import LetterUnavailable
 from govid.backoffice.models import Role
 from govid.directory.api import get_directory
 from govid.web.api import bad_request, error_page, has_nul_bytes
@@ -179,3 +180,19 @@ def status_of(code: str) -> int:
         return 403
     conflicts = ("wrong_state", "account_gone", "account_protected", "scan_missing")
     return 409 if code in conflicts else 400
+
+
+def letter_download(request: HttpRequest, make: Callable[[], bytes], filename: str) -> HttpResponse:
+    """A letter's PDF as a download, or the page saying the server lacks its fonts (503)."""
+    try:
+        pdf = make()
+    except LetterUnavailable:
+        return error_page(
+            request,
+            503,
+            _("Chưa tạo được công văn"),
+            _("Máy chủ thiếu phông chữ để tạo công văn. Vui lòng báo quản trị hệ thống."),
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

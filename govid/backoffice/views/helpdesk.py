@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from govid.audit.api import EventFilter, find_events, record
 from govid.backoffice.access import Staff
-from govid.backoffice.audit_words import Narrator
+from govid.backoffice.audit_words import KINDS, Narrator
 from govid.backoffice.models import Role, RoleGrant
 from govid.backoffice.views.common import staff_view
 from govid.diacritics import unaccent
@@ -33,14 +33,9 @@ from govid.web.api import client_ip, error_page
 
 MAX_QUERY = 100  # characters: longer is no address, name or phone anyone types
 MAX_RESULTS = 50
+# What the caller's problem is usually about: the auditor's "logins" kind, and the recovery.
 EVENTS = (
-    "login",
-    "login_failed",
-    "login_refused",
-    "login_held",
-    "login_hold_released",
-    "logout",
-    "helpdesk_access_ended",
+    *KINDS["logins"][1],
     "tokens_revoked",
     "password_reset",
     "recovery_code_sent",

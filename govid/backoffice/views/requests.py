@@ -17,10 +17,15 @@ from govid.backoffice.access import Staff
 from govid.backoffice.conf import backoffice_settings
 from govid.backoffice.errors import RequestRefused
 from govid.backoffice.forms import LineForm, MoveForm, NewRequestForm, ScanForm
-from govid.backoffice.letter import LetterUnavailable
 from govid.backoffice.letters import request_letter_pdf
 from govid.backoffice.models import PhoneRequest, Role, Scan, State
-from govid.backoffice.views.common import limit_body, refusal_message, staff_view, status_of
+from govid.backoffice.views.common import (
+    letter_download,
+    limit_body,
+    refusal_message,
+    staff_view,
+    status_of,
+)
 from govid.phones import mask_phone, national_digits
 from govid.web.api import client_ip, error_page
 
@@ -224,18 +229,7 @@ def letter(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
     req = _visible(staff, pk)
     if not staff.can_read_letter(req):
         raise PermissionDenied
-    try:
-        pdf = request_letter_pdf(req)
-    except LetterUnavailable:
-        return error_page(
-            request,
-            503,
-            _("Chưa tạo được công văn"),
-            _("Máy chủ thiếu phông chữ để tạo công văn. Vui lòng báo quản trị hệ thống."),
-        )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="cong-van-de-nghi-{pk}.pdf"'
-    return response
+    return letter_download(request, lambda: request_letter_pdf(req), f"cong-van-de-nghi-{pk}.pdf")
 
 
 @require_POST
