@@ -9,6 +9,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 
@@ -76,6 +77,13 @@ class Directory(abc.ABC):
     def password_hash(self, account: Account) -> str | None:
         """The stored hash of the current password, for govid's password history; None when
         the directory keeps its own history or gives no hash (LDAP)."""
+        return None
+
+    def password_expires(self, account: Account) -> datetime | None:
+        """When the account's current password expires under the directory's own policy (an
+        aware UTC datetime, possibly past), or None when it never does or the directory sets no
+        maximum age (AD's maxPwdAge, OpenLDAP ppolicy's pwdMaxAge, Zimbra's
+        zimbraPasswordMaxAge)."""
         return None
 
     @abc.abstractmethod

@@ -123,3 +123,53 @@ class RedeemedCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code_hash[:12]}... ({self.redeemed_at:%Y-%m-%d %H:%M})"
+
+
+class SignIn(models.Model):
+    """One sign-in of one person in one browser: what the account page lists, and what a
+    sign-out (from govid or from any system it reached) ends in every one of those systems.
+
+    ``sid`` is public: OIDC's ``sid`` claim, SAML's SessionIndex root and CAS's ticket owner
+    name it; the Django session's key never leaves govid.
+    """
+
+    sid = models.CharField(max_length=64, unique=True)
+    login = models.CharField(max_length=254, db_index=True)
+    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("phiên đăng nhập")
+        verbose_name_plural = pgettext_lazy("số nhiều", "phiên đăng nhập")
+
+    def __str__(self) -> str:
+        return f"{self.login} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class Visit(models.Model):
+    """A system a sign-in reached, with what its protocol needs to sign it out later."""
+
+    sign_in = models.ForeignKey(SignIn, on_delete=models.CASCADE, related_name="visits")
+    protocol = models.CharField(max_length=8)  # "oidc", "saml", "cas"
+    party = models.CharField(max_length=500)  # client id, SP entity id, CAS service name
+    party_name = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(max_length=500, blank=True)  # sub, NameID, CAS user
+    # Protocol detail for the logout message: SAML NameID format and SessionIndex, CAS
+    # service tickets issued, ... (JSON).
+    detail = models.JSONField(default=dict, blank=True)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sign_in", "protocol", "party"], name="sso_visit_one_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.protocol}:{self.party}"

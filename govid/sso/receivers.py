@@ -10,7 +10,7 @@ from django.dispatch import receiver
 
 from govid.audit.api import record
 from govid.directory.api import Account, access_ended, account_unblocked, password_changed
-from govid.sso import holds
+from govid.sso import holds, signins
 from govid.sso.sessions import end_all_sessions
 from govid.sso.tokens import revoke_tokens_of
 
@@ -38,6 +38,7 @@ def end_access(login: str, *, actor: str) -> None:
     """Every session of ``login`` (remembered ones too) ends at its next request on any
     instance, and its OIDC tokens and pending codes are revoked."""
     end_all_sessions(login)
+    signins.end_all(login)  # and every system those sessions reached is told
     revoked = revoke_tokens_of(login)
     if revoked:
         record("tokens_revoked", actor=actor, subject=login, count=revoked)

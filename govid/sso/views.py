@@ -31,7 +31,7 @@ from govid.directory.api import (
 from govid.limits.api import guard, remember_device
 from govid.passwords.api import apply_new_password, policy_errors
 from govid.phones import mask_phone
-from govid.sso import holds
+from govid.sso import holds, signins
 from govid.sso.clients import client_name_for
 from govid.sso.forms import ChangePasswordForm, LoginForm
 from govid.sso.models import User
@@ -106,6 +106,7 @@ def _attempt_login(request: HttpRequest, form: LoginForm) -> tuple[User | None, 
     holds.succeeded(attempt)
     login(request, user)  # rotates the session id
     start_session(request.session, remember=form.cleaned_data["remember"])
+    signins.begin(request, user.login)
     record("login", actor=user.login, subject=user.login, ip=ip)
     return user, 302
 
@@ -148,6 +149,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
             subject=request.user.get_username(),
             ip=client_ip(request),
         )
+    sign_in = signins.current(request)
+    if sign_in is not None:
+        signins.end(sign_in)  # every system this sign-in reached is told (back-channel)
     logout(request)  # deletes the session server-side
     return redirect("sso:login")
 
