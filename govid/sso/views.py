@@ -243,4 +243,6 @@ def _change_password(
         return 400
     user.refresh_from_db()
     update_session_auth_hash(request, user)  # this session stays; the others end
+    # Its systems were told to sign out with every other sign-in: it goes on as a new one.
+    signins.begin(request, user.login)
     return 302
