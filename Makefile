@@ -12,16 +12,22 @@ MANAGE := $(BIN)/python manage.py
 LDAP_BUILD_DEBS := gcc libc6-dev python3-dev libldap2-dev libsasl2-dev
 # What the directory named by GOVID_DIRECTORY needs beyond the embedded default, installed by
 # `make setup`/`make run` before anything starts (`make run GOVID_DIRECTORY=ldap`): the default
-# (sql) needs nothing more.
-LDAP_BACKENDS := ldap govid.directory.backends.ldap.LdapDirectory
+# (sql) needs nothing more. Active Directory (`ad`) is reached through the same python-ldap.
+LDAP_BACKENDS := ldap govid.directory.backends.ldap.LdapDirectory \
+	ad govid.directory.backends.ad.AdDirectory
 DIRECTORY_INSTALL := $(if $(filter $(LDAP_BACKENDS),$(GOVID_DIRECTORY)),$(BIN)/.installed-ldap)
-# Debian packages govid itself needs: the request letters' fonts (Liberation Serif, Vietnamese).
-RUN_DEBS := fonts-liberation2
+# Debian packages govid itself needs: the request letters' fonts (Liberation Serif, Vietnamese);
+# xmlsec1, which signs and checks the SAML identity provider's messages.
+RUN_DEBS := fonts-liberation2 xmlsec1
 # Debian packages the test suite runs for real: Chromium, PostgreSQL, Redis, OpenLDAP, an IMAP
 # server on LDAP, pdftotext (reads the letters back), Kannel and its test SMSC, nginx (the
-# shipped site in front of gunicorn).
+# shipped site in front of gunicorn), a Samba AD domain controller (Active Directory; its distro
+# services are kept from starting by scripts/apt-install.sh), Apache with mod_auth_cas (a CAS
+# client).
 TEST_DEBS := chromium postgresql redis-server slapd ldap-utils openssl dovecot-imapd dovecot-ldap \
-	poppler-utils kannel kannel-extras nginx systemd $(LDAP_BUILD_DEBS)
+	poppler-utils kannel kannel-extras nginx systemd $(LDAP_BUILD_DEBS) \
+	samba samba-ad-dc samba-ad-provision samba-dsdb-modules \
+	apache2 libapache2-mod-auth-mellon libapache2-mod-auth-cas
 # The benchmarks' load generator.
 BENCH_DEBS := wrk
 
@@ -54,7 +60,7 @@ setup: $(BIN)/.installed $(DIRECTORY_INSTALL)
 
 run: setup
 	@echo "govid on http://127.0.0.1:$(PORT)/  (demo SMS are printed here and kept in $(GOVID_VAR_DIR)/sms-outbox.jsonl)"
-	GOVID_SMS_ECHO=1 exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py govid.wsgi
+	GOVID_SMS_ECHO=1 exec $(BIN)/python deploy/serve.py
 
 test-deps: $(BIN)/.installed-test
 	scripts/apt-install.sh $(TEST_DEBS)

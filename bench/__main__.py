@@ -16,6 +16,7 @@ from bench import hash_bound
 from bench.machine import details, load_average
 
 ORDER = {
+    "server_floor": ["bench.servers"],  # each server's floor and logins, side by side
     "login_sql": ["bench.login", "login_sql"],
     "recovery_flow": ["bench.recovery"],
     "login_ldap": ["bench.login", "login_ldap"],

@@ -1,7 +1,7 @@
 """A govid deployment in production shape, on loopback, for one benchmark.
 
-PostgreSQL (durable, as production runs it) and Redis from Debian's packages, gunicorn with
-deploy/gunicorn.conf.py (one process per core, as with Redis in production), a separate
+PostgreSQL (durable, as production runs it) and Redis from Debian's packages, the web server as
+`make run` starts it (deploy/serve.py, one process per core as with Redis in production), a separate
 `manage.py worker` for the SMS, JSON logs and an access log on disk. Everything is started in
 a throwaway folder and stopped by PID.
 """
@@ -48,14 +48,14 @@ class Site:
         return self.var_dir / "sms-outbox.jsonl"
 
     def server_pids(self) -> list[int]:
-        """gunicorn's master and workers (not the SMS worker: it works after the response)."""
+        """The web server's processes (not the SMS worker: it works after the response)."""
         return children_of(self.processes[0].pid)
 
     def server_cpu(self) -> float:
         return cpu_seconds(self.server_pids())
 
     def all_cpu(self) -> float:
-        """CPU of every govid process: gunicorn and the SMS worker."""
+        """CPU of every govid process: the web server and the SMS worker."""
         return sum(cpu_seconds(children_of(p.pid)) for p in self.processes)
 
 
@@ -145,27 +145,45 @@ def _copy_accounts(rows: Iterator[tuple[str, str, int, str, bool, str]]) -> None
         cursor.execute(f"VACUUM ANALYZE {table}")  # the steady state, not autovacuum's catch-up
 
 
-def start_servers(site: Site, root: Path) -> None:
-    """gunicorn as production runs it, then the SMS worker."""
-    log = open(site.var_dir / "server.log", "ab")  # noqa: SIM115  (the servers hold it)
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "govid.wsgi"],
-        cwd=root, env=site.env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    site.processes.append(gunicorn)
+# The servers `make bench` compares (server_floor): production's (deploy/serve.py, as `make run`
+# starts it) and the former one, gunicorn with its configuration.
+SERVERS = {
+    "granian": [sys.executable, "deploy/serve.py"],
+    "gunicorn": [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "govid.wsgi"],
+}
+PRODUCTION = "granian"
+
+
+def start_web(site: Site, root: Path, server: str = PRODUCTION) -> None:
+    """The web server alone, first in ``site.processes``."""
+    log = open(site.var_dir / "server.log", "ab")  # noqa: SIM115  (the server holds it)
+    web = subprocess.Popen(
+        SERVERS[server], cwd=root, env=site.env, stdout=log, stderr=subprocess.STDOUT
+    )
+    site.processes.insert(0, web)
+    log.close()
+    wait_for_port(int(site.env["PORT"]), web, site.var_dir / "server.log", timeout=60)
+    _wait_for_workers(site)
+
+
+def stop_web(site: Site) -> None:
+    stop(site.processes.pop(0), grace=15)
+
+
+def start_servers(site: Site, root: Path, server: str = PRODUCTION) -> None:
+    """The web server as production runs it, then the SMS worker."""
+    log = open(site.var_dir / "server.log", "ab")  # noqa: SIM115  (the worker holds it)
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "worker"],
         cwd=root, env=site.env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     site.processes.append(worker)
     log.close()
-    port = int(site.env["PORT"])
-    wait_for_port(port, gunicorn, site.var_dir / "server.log", timeout=60)
-    _wait_for_workers(site)
+    start_web(site, root, server)
 
 
 def _wait_for_workers(site: Site) -> None:
-    """Until every gunicorn process has booted (their first requests would be slow)."""
+    """Until every server process has booted (their first requests would be slow)."""
     import urllib.request
 
     wanted = int(site.env.get("GOVID_WORKERS", os.cpu_count() or 1))
@@ -173,13 +191,13 @@ def _wait_for_workers(site: Site) -> None:
     while len(site.server_pids()) < wanted + 1 and time.monotonic() < deadline:
         time.sleep(0.1)
     for _ in range(wanted * 4):
-        with urllib.request.urlopen(f"{site.url}/healthz", timeout=10) as answer:
+        with urllib.request.urlopen(f"{site.url}/healthz", timeout=60) as answer:
             answer.read()
 
 
 @contextmanager
 def production_site(tmp: Path, *, extra_env: dict[str, str] | None = None) -> Iterator[Site]:
-    """PostgreSQL + Redis + gunicorn + worker; this process is set up on the same database."""
+    """PostgreSQL + Redis + web server + worker; this process is set up on the same database."""
     with ExitStack() as stack:
         database = stack.enter_context(postgres(durable=True))
         cache = stack.enter_context(redis())
@@ -204,9 +222,9 @@ def _stop_all(site: Site) -> None:
         stop(process, grace=15)
 
 
-def serve(site: Site) -> None:
+def serve(site: Site, server: str = PRODUCTION) -> None:
     """Start the site's servers once its data is in place."""
     from django.db import connections
 
     connections.close_all()
-    start_servers(site, ROOT)
+    start_servers(site, ROOT, server)

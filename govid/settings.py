@@ -230,6 +230,10 @@ LOGGING = {
         # smpplib's wire log dumps whole PDUs (texts, so codes) at DEBUG: never below ERROR.
         # The SMPP session logs what matters itself (link up, down).
         "govid.sms.smpp.wire": {"level": "ERROR"},
+        # pysaml2 logs whole assertions (names, addresses) at DEBUG and its schema loader
+        # chats at INFO: the SAML views say what matters.
+        "saml2": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},
     },
 }
 
@@ -240,6 +244,8 @@ GOVID_RECOVERY = env_block("GOVID_RECOVERY_")
 GOVID_LIMITS = env_block("GOVID_LIMITS_")
 GOVID_CAPTCHA = env_block("GOVID_CAPTCHA_")
 GOVID_PASSWORDS = env_block("GOVID_PASSWORDS_")
+if env_str("GOVID_PASSWORD_EXPIRY_NOTICE_DAYS", ""):
+    GOVID_PASSWORDS["expiry_notice_days"] = env_str("GOVID_PASSWORD_EXPIRY_NOTICE_DAYS", "")
 GOVID_DIRECTORY = {
     key: value
     for key, value in {
@@ -251,9 +257,11 @@ GOVID_DIRECTORY = {
 }
 GOVID_OPS = env_block("GOVID_OPS_")
 GOVID_LDAP = env_block("GOVID_LDAP_")
+GOVID_ZIMBRA = env_block("GOVID_ZIMBRA_")
 GOVID_BACKOFFICE = env_block("GOVID_BACKOFFICE_")
 GOVID_SMS = {"outbox": str(VAR_DIR / "sms-outbox.jsonl"), **env_block("GOVID_SMS_")}
 GOVID_SSO = env_block("GOVID_SSO_")
+GOVID_FACTORS = env_block("GOVID_FACTORS_")
 GOVID_DEMO = {"port": env_str("PORT", "8000")}  # the demo relying party's (make run's PORT)
 _SSO = read_block(SsoSettings, "GOVID_SSO", GOVID_SSO)
 SESSION_COOKIE_AGE = int(_SSO.remember_for.total_seconds())  # "Nhớ mật khẩu"

@@ -11,6 +11,8 @@ admin_login.install()
 urlpatterns = [
     path("", include("govid.sso.urls")),
     path("", include("govid.sso.oidc_urls")),
+    path("cas/", include("govid.sso.cas.urls")),
+    path("saml/", include("govid.sso.saml.urls")),
     path("demo/", include("govid.demo.urls")),
     path("quen-mat-khau/", include("govid.recovery.urls")),
     path("van-phong/", include("govid.backoffice.urls")),

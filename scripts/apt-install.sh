@@ -13,5 +13,13 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "installing Debian packages: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Packages such as samba or slapd start their distro services on install (samba-ad-dc would take
+# :389/:636 on every address); the tests start their own servers on 127.0.0.1. A policy-rc.d that
+# answers 101 ("action forbidden") keeps them stopped while apt-get runs (only if none exists).
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+  $sudo chmod 755 /usr/sbin/policy-rc.d
+  trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 $sudo apt-get update -qq || true
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

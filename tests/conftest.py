@@ -22,7 +22,12 @@ from tests.servers.kannel import Kannel
 from tests.servers.smsc import Smsc
 
 # Real servers as session fixtures: ``slapd`` (OpenLDAP) and ``dovecot`` (IMAP on that LDAP).
-pytest_plugins = ["tests.servers.slapd", "tests.servers.dovecot"]
+pytest_plugins = [
+    "tests.servers.slapd",
+    "tests.servers.dovecot",
+    "tests.servers.zimbra",
+    "tests.servers.samba_ad",
+]
 
 # Property tests: a short run in `make test`, a long one in `make fuzz` (GOVID_FUZZ=long).
 hypothesis_settings.register_profile(

@@ -1,4 +1,4 @@
-"""docs/security.md maps every ASVS 4.0.3 level-2 requirement of V2.1, 2.2, 2.5, 2.7, 2.8, V3,
+"""docs/security.md maps every ASVS 4.0.3 level-2 requirement of V2.1, 2.2, 2.5, 2.7-2.9, V3,
 V4.1-4.3, V7.1-7.3 and V8.3 to the tests that prove it (or says why none applies), and every
 test it names exists."""
 
@@ -18,6 +18,7 @@ REQUIREMENTS = (
     + [f"2.5.{n}" for n in range(1, 8)]
     + [f"2.7.{n}" for n in range(1, 7)]
     + [f"2.8.{n}" for n in range(1, 8)]
+    + [f"2.9.{n}" for n in range(1, 4)]
     + ["3.1.1", "3.2.1", "3.2.2", "3.2.3", "3.2.4", "3.3.1", "3.3.2", "3.3.3", "3.3.4"]
     + ["3.4.1", "3.4.2", "3.4.3", "3.4.4", "3.4.5", "3.5.1", "3.5.2", "3.5.3"]
     + ["3.6.1", "3.6.2", "3.7.1"]

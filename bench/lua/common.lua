@@ -63,8 +63,17 @@ function urlencode(text)
   return (text:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
 end
 
+-- A response header by name, whatever its case (HTTP/1.1 servers may send them in lower case).
+function header(headers, name)
+  local wanted = name:lower()
+  for key, value in pairs(headers) do
+    if key:lower() == wanted then return value end
+  end
+  return nil
+end
+
 function csrf_from(headers, body)
-  local cookie = (headers["Set-Cookie"] or ""):match("govid_csrf=([^;]+)")
+  local cookie = (header(headers, "Set-Cookie") or ""):match("govid_csrf=([^;]+)")
   local token = body:match('name="csrfmiddlewaretoken" value="([^"]+)"')
   return cookie, token
 end

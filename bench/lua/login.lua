@@ -43,7 +43,7 @@ function response(status, headers, body)
       step = "post"
       return
     end
-  elseif status == 302 and headers["Location"] == success then
+  elseif status == 302 and header(headers, "Location") == success then
     completed = completed + 1
     table.insert(latencies, now_ms() - started)
     step, started = "get", 0

@@ -42,7 +42,7 @@ function response(status, headers, body)
     if not token then errors = errors + 1 end
     return
   end
-  if status == 302 and headers["Location"] == success then
+  if status == 302 and header(headers, "Location") == success then
     completed = completed + 1
     table.insert(latencies, now_ms() - started)
   else

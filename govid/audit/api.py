@@ -12,7 +12,6 @@ from govid.audit.queries import (
     action_of,
     counts_by_subject,
     find_events,
-    known_actions,
     last_time_of,
 )
 from govid.audit.signals import event_recorded
@@ -23,7 +22,6 @@ __all__ = [
     "counts_by_subject",
     "event_recorded",
     "find_events",
-    "known_actions",
     "last_time_of",
     "record",
 ]

@@ -70,10 +70,6 @@ def find_events(f: EventFilter) -> QuerySet[Event]:
     return rows.order_by("-seq")
 
 
-def known_actions() -> list[str]:
-    return sorted(set(Event.objects.values_list("action", flat=True).distinct()))
-
-
 def last_time_of(action: str, subject: OuterRef) -> Subquery:
     """The time of the newest ``action`` event about ``subject``, to annotate a query with."""
     rows = Event.objects.filter(action=action, subject=subject).order_by("-seq").values("at")

@@ -42,6 +42,14 @@ SENTENCES: dict[str, Promise] = {
     ),
     "login_hold_released": _("%(actor)s gỡ tạm khóa đăng nhập của %(subject)s"),
     "logout": _("%(subject)s đăng xuất"),
+    # second factors
+    "login_password_ok": _("%(subject)s nhập đúng mật khẩu, chờ bước xác thực thứ hai"),
+    "factor_added": _("%(subject)s bật xác thực hai bước"),
+    "factor_removed": _("%(actor)s gỡ xác thực hai bước của %(subject)s"),
+    "factor_failed": _("%(subject)s nhập sai mã xác thực hai bước"),
+    "factor_checked": _("%(subject)s xác nhận lại bằng mã xác thực hai bước"),
+    "factor_recovery_code_used": _("%(subject)s dùng một mã khôi phục của xác thực hai bước"),
+    "factor_recovery_codes_made": _("%(subject)s tạo bộ mã khôi phục mới cho xác thực hai bước"),
     # passwords and their recovery
     "password_changed": _("%(subject)s đổi mật khẩu"),
     "password_change_failed": _("%(subject)s nhập sai mật khẩu hiện tại khi đổi mật khẩu"),
@@ -98,10 +106,19 @@ SENTENCES: dict[str, Promise] = {
     # single sign-on and its applications
     "oidc_authorized": _("%(actor)s cho phép ứng dụng %(client)s dùng thông tin tài khoản"),
     "oidc_refused": _("%(actor)s không cho ứng dụng %(client)s dùng thông tin tài khoản"),
+    "saml_signed_in": _("%(actor)s đăng nhập vào hệ thống %(client)s (SAML)"),
+    "cas_signed_in": _("%(actor)s đăng nhập vào hệ thống %(client)s (CAS)"),
+    "sign_in_ended": _("%(actor)s đăng xuất một phiên đăng nhập của mình"),
+    "other_sign_ins_ended": _(
+        "%(actor)s đăng xuất khỏi các thiết bị khác (%(count)s phiên đăng nhập)"
+    ),
     "oidc_code_replayed": _("%(actor)s chặn một mã cấp quyền bị dùng lại của ứng dụng %(client)s"),
     "tokens_revoked": _("%(actor)s thu hồi %(count)s mã truy cập của %(subject)s"),
     "helpdesk_access_ended": _(
         "%(actor)s kết thúc mọi phiên đăng nhập của %(subject)s (hỗ trợ người dùng)"
+    ),
+    "helpdesk_account_viewed": _(
+        "%(actor)s xem thông tin tài khoản %(subject)s (hỗ trợ người dùng)"
     ),
     "client_added": _("%(actor)s đăng ký ứng dụng %(client)s"),
     "client_changed": _("%(actor)s sửa ứng dụng %(client)s"),
@@ -127,6 +144,7 @@ WITHOUT_PLACE = _("%(sentence)s — %(when)s")
 REASONS: dict[str, Promise] = {
     "account_held": _("tài khoản đang bị tạm khóa"),
     "ip_held": _("địa chỉ IP đang bị tạm chặn"),
+    "password_expired": _("mật khẩu đã hết hạn"),
     "wider_than_own": _("rộng hơn phạm vi quản trị của người thực hiện"),
     "outside_scope": _("ngoài phạm vi quản trị của người thực hiện"),
     "own_admin": _("không ai tự thu hồi quyền quản trị của chính mình"),
@@ -179,6 +197,18 @@ KINDS: dict[str, tuple[Promise, tuple[str, ...]]] = {
             "password_reset",
         ),
     ),
+    "factors": (
+        _("Xác thực hai bước"),
+        (
+            "login_password_ok",
+            "factor_added",
+            "factor_removed",
+            "factor_failed",
+            "factor_checked",
+            "factor_recovery_code_used",
+            "factor_recovery_codes_made",
+        ),
+    ),
     "passwords": (
         _("Đổi mật khẩu"),
         ("password_changed", "password_change_failed", "password_change_refused"),
@@ -186,7 +216,14 @@ KINDS: dict[str, tuple[Promise, tuple[str, ...]]] = {
     "phones": (_("Số điện thoại"), ("phone_changed",)),
     "accounts": (
         _("Tài khoản và đơn vị"),
-        ("account_added", "account_locked", "account_unlocked", "unit_added", "user_changed"),
+        (
+            "account_added",
+            "account_locked",
+            "account_unlocked",
+            "unit_added",
+            "user_changed",
+            "helpdesk_account_viewed",
+        ),
     ),
     "roles": (_("Phân quyền"), ("role_granted", "role_revoked", "role_change_refused")),
     "requests": (
@@ -209,6 +246,10 @@ KINDS: dict[str, tuple[Promise, tuple[str, ...]]] = {
         (
             "oidc_authorized",
             "oidc_refused",
+            "saml_signed_in",
+            "cas_signed_in",
+            "sign_in_ended",
+            "other_sign_ins_ended",
             "oidc_code_replayed",
             "tokens_revoked",
             "client_added",

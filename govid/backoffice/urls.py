@@ -30,4 +30,7 @@ urlpatterns = [
     path("ho-tro/<str:login>/", helpdesk.helpdesk_account, name="helpdesk_account"),
     path("ho-tro/<str:login>/go-tam-khoa/", helpdesk.release_hold, name="helpdesk_release"),
     path("ho-tro/<str:login>/dang-xuat/", helpdesk.end_sessions, name="helpdesk_end_sessions"),
+    path(
+        "ho-tro/<str:login>/go-xac-thuc/", helpdesk.remove_factors, name="helpdesk_remove_factors"
+    ),
 ]

@@ -90,5 +90,5 @@ def account_active(login: str) -> bool:
 
 @receiver(setting_changed)
 def _forget_directory(**kwargs: object) -> None:
-    if kwargs.get("setting") in ("GOVID_DIRECTORY", "GOVID_LDAP"):
+    if kwargs.get("setting") in ("GOVID_DIRECTORY", "GOVID_LDAP", "GOVID_ZIMBRA"):
         get_directory.cache_clear()

@@ -17,6 +17,7 @@ from govid.directory.changes import (
 )
 from govid.directory.conf import directory_settings
 from govid.directory.events import access_ended, account_unblocked, password_changed
+from govid.directory.expiry import password_expired
 from govid.directory.imports import ImportFileError, ImportPlan, apply_plan, plan_import, read_table
 from govid.directory.imports.messages import file_error_message, row_error_message
 from govid.directory.phones import mask_phone
@@ -47,6 +48,7 @@ __all__ = [
     "has_unit",
     "mask_phone",
     "password_changed",
+    "password_expired",
     "phone_replaced_since",
     "plan_import",
     "read_table",

@@ -23,6 +23,7 @@ from govid.directory.conf import (
     Library,
     directory_settings,
     ldap_settings,
+    zimbra_settings,
 )
 
 
@@ -37,7 +38,7 @@ def check_directory(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
         return [
             Error(
                 f"GOVID_DIRECTORY={conf.backend} needs {library.package}, which is not installed: "
-                f"{library.install_hint()}",
+                f"{library.install_hint(backend_name(conf.backend))}",
                 id="govid.E011",
             )
         ]
@@ -76,6 +77,11 @@ def missing_library(backend: str) -> Library | None:
     except ImportError:
         return library
     return None
+
+
+def backend_name(backend: str) -> str:
+    """The short name of a backend given by name or dotted path (``ad``), else as given."""
+    return next((name for name, path in BACKENDS.items() if backend in (name, path)), backend)
 
 
 def known_backends() -> str:
@@ -117,17 +123,19 @@ REQUIRED_LDAP = ("url", "bind_dn", "bind_password", "base_dn")
 
 @register()
 def check_ldap(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """With GOVID_DIRECTORY=ldap: python-ldap installed and every GOVID_LDAP_* that must be."""
+    """With GOVID_DIRECTORY=ldap or ad: every GOVID_LDAP_* that must be set, and set right."""
     try:
-        if directory_settings().backend_path != BACKENDS["ldap"]:
+        backend = directory_settings().backend_path
+        if backend not in (BACKENDS["ldap"], BACKENDS["ad"]):
             return []
+        name = "ad" if backend == BACKENDS["ad"] else "ldap"
         conf = ldap_settings()
     except ImproperlyConfigured as error:
         return [Error(str(error), id="govid.E010")]
     # python-ldap itself: check_directory says how to install it (govid.E011).
     errors: list[CheckMessage] = [
         Error(
-            f"GOVID_DIRECTORY=ldap needs GOVID_LDAP_{key.upper()}",
+            f"GOVID_DIRECTORY={name} needs GOVID_LDAP_{key.upper()}",
             hint=LDAP_HINTS[key],
             id="govid.E012",
         )
@@ -165,7 +173,48 @@ def ldap_problems(conf: LdapSettings) -> list[str]:
     if conf.password_set not in (EXOP, UNICODEPWD):
         problems.append("GOVID_LDAP_PASSWORD_SET must be exop or unicodepwd")
     if conf.password_set == UNICODEPWD and not (conf.start_tls or "ldaps" in schemes):
-        problems.append("GOVID_LDAP_PASSWORD_SET=unicodepwd needs ldaps:// or START_TLS")
+        problems.append(
+            "GOVID_LDAP_PASSWORD_SET=unicodepwd (Active Directory) needs ldaps:// or "
+            "GOVID_LDAP_START_TLS=1: AD takes a password only over an encrypted connection"
+        )
+    if conf.policy_hints and conf.password_set != UNICODEPWD:
+        problems.append("GOVID_LDAP_POLICY_HINTS=1 goes with GOVID_LDAP_PASSWORD_SET=unicodepwd")
     if conf.timeout.total_seconds() <= 0 or conf.pool_size < 1:
         problems.append("GOVID_LDAP_TIMEOUT and GOVID_LDAP_POOL_SIZE must be at least 1")
     return problems
+
+
+@register()
+def check_zimbra(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """With GOVID_DIRECTORY=zimbra: the admin SOAP URL and account, over verified HTTPS."""
+    try:
+        if directory_settings().backend_path != BACKENDS["zimbra"]:
+            return []
+        conf = zimbra_settings()
+    except ImproperlyConfigured as error:
+        return [Error(str(error), id="govid.E014")]
+    errors: list[CheckMessage] = [
+        Error(
+            f"GOVID_DIRECTORY=zimbra needs GOVID_ZIMBRA_{key.upper()}", hint=hint, id="govid.E015"
+        )
+        for key, hint in ZIMBRA_HINTS.items()
+        if not getattr(conf, key)
+    ]
+    urls = [url for url in (conf.admin_url, conf.user_url) if url]
+    errors += [
+        Error(f"{url!r}: Zimbra is reached over https:// only", id="govid.E016")
+        for url in urls
+        if not url.startswith("https://")
+    ]
+    if conf.ca_file and not Path(conf.ca_file).is_file():
+        errors.append(
+            Error(f"GOVID_ZIMBRA_CA_FILE={conf.ca_file!r} is not a file", id="govid.E016")
+        )
+    return errors
+
+
+ZIMBRA_HINTS = {
+    "admin_url": "The admin SOAP service, e.g. https://mail.soctrang.gov.vn:7071/service/admin/soap.",
+    "admin_name": "govid's delegated admin account (README.md lists its rights).",
+    "admin_password": "That admin account's password.",
+}

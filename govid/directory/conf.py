@@ -1,5 +1,5 @@
 """Directory settings (GOVID_DIRECTORY, GOVID_MAIL_DOMAIN, GOVID_MAIL_DOMAINS) and the LDAP
-block (GOVID_LDAP_*)."""
+block (GOVID_LDAP_*), read with Active Directory's defaults when GOVID_DIRECTORY=ad."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ BACKENDS = {
     "sql": "govid.directory.backends.sql.SqlDirectory",
     "memory": "govid.directory.backends.memory.MemoryDirectory",
     "ldap": "govid.directory.backends.ldap.LdapDirectory",
+    "ad": "govid.directory.backends.ad.AdDirectory",
+    "zimbra": "govid.directory.backends.zimbra.ZimbraDirectory",
 }
 
 
@@ -24,24 +26,24 @@ class Library:
     extra: str  # the extra of pyproject.toml that installs it, named as its backend
     debs: tuple[str, ...]  # the Debian packages it is built against (the Makefile's *_BUILD_DEBS)
 
-    def install_hint(self) -> str:
+    def install_hint(self, backend: str = "") -> str:
         """How to install it: the one command, then the manual steps."""
         return (
-            f"run `make run GOVID_DIRECTORY={self.extra}` (installs it, then serves), or "
+            f"run `make run GOVID_DIRECTORY={backend or self.extra}` (installs it, then serves), "
+            "or "
             f"`.venv/bin/pip install -c constraints.txt -e '.[{self.extra}]'` "
             f"(Debian: apt install {' '.join(self.debs)})"
         )
 
 
 # By backend name; the Makefile installs the same when GOVID_DIRECTORY names the backend.
-LIBRARIES = {
-    "ldap": Library(
-        module="ldap",
-        package="python-ldap",
-        extra="ldap",
-        debs=("gcc", "libc6-dev", "python3-dev", "libldap2-dev", "libsasl2-dev"),
-    ),
-}
+PYTHON_LDAP = Library(
+    module="ldap",
+    package="python-ldap",
+    extra="ldap",
+    debs=("gcc", "libc6-dev", "python3-dev", "libldap2-dev", "libsasl2-dev"),
+)
+LIBRARIES = {"ldap": PYTHON_LDAP, "ad": PYTHON_LDAP}
 
 # How LdapDirectory sets a password (GOVID_LDAP_PASSWORD_SET).
 EXOP = "exop"  # the Password Modify extended operation, RFC 3062 (OpenLDAP, Zimbra)
@@ -92,8 +94,50 @@ class LdapSettings:
     unit_attribute: str = ""  # empty: the entry's organizational unit (its first ou= in the DN)
     locks: tuple[str, ...] = ("ppolicy",)  # ppolicy, zimbra, ad (several: locked if any says so)
     password_set: str = EXOP  # or UNICODEPWD
+    # With unicodepwd: send AD's policy-hints control, so that a reset obeys the password
+    # history and minimum age as a user's own change does (Windows Server 2012 and later).
+    policy_hints: bool = False
+    # ppolicy's default policy entry (slapd's ppolicy_default), read for expiry dates when an
+    # entry names none of its own in pwdPolicySubentry; empty: only entries' own policies.
+    password_policy_dn: str = ""
     timeout: timedelta = timedelta(seconds=5)  # connecting, and each operation
     pool_size: int = 4  # service connections kept open per process
+
+
+@dataclass(frozen=True)
+class AdSettings(LdapSettings):
+    """GOVID_DIRECTORY=ad: the same GOVID_LDAP_* variables, with Active Directory's defaults.
+
+    Logins are the ``mail`` addresses (a ``userPrincipalName`` is often in the AD's own DNS
+    domain, not the mail domain); a bare account name is the ``sAMAccountName``.
+    """
+
+    user_filter: str = (
+        "(&(objectCategory=person)(objectClass=user)(|(mail={login})(sAMAccountName={local})))"
+    )
+    uid_attribute: str = "sAMAccountName"
+    locks: tuple[str, ...] = ("ad",)
+    password_set: str = UNICODEPWD
+
+
+@dataclass(frozen=True)
+class ZimbraSettings:
+    """GOVID_DIRECTORY=zimbra: the mail system's admin SOAP API (GOVID_ZIMBRA_*)."""
+
+    admin_url: str = ""  # https://mail.soctrang.gov.vn:7071/service/admin/soap
+    # The user SOAP service, where a password is checked as the person's own login; empty:
+    # the admin URL's host on port 443, /service/soap.
+    user_url: str = ""
+    admin_name: str = ""  # a delegated admin account (see README.md), not the global admin
+    admin_password: str = ""
+    ca_file: str = ""  # PEM file of the CA that signed the server's certificate
+    phone_attribute: str = "mobile"
+    unit_attribute: str = "ou"  # or company, department: the unit's code
+    timeout: timedelta = timedelta(seconds=5)
+
+
+def zimbra_settings() -> ZimbraSettings:
+    return settings_block(ZimbraSettings, "GOVID_ZIMBRA")
 
 
 def directory_settings() -> DirectorySettings:
@@ -101,4 +145,7 @@ def directory_settings() -> DirectorySettings:
 
 
 def ldap_settings() -> LdapSettings:
+    """The GOVID_LDAP_* block, with AD's defaults when GOVID_DIRECTORY=ad."""
+    if directory_settings().backend_path == BACKENDS["ad"]:
+        return settings_block(AdSettings, "GOVID_LDAP")
     return settings_block(LdapSettings, "GOVID_LDAP")

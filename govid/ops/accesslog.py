@@ -1,4 +1,9 @@
-"""gunicorn's access log, one lean line per request.
+"""The access log, one lean line per request, and the limits every request meets first.
+
+``Served`` wraps govid's WSGI application for the production server (``deploy/serve.py``): it
+answers a request line, headers or a body over govid's limits with a short readable 414, 431 or
+413 before Django sees them, and writes the access line below once the answer has gone out.
+``AccessLogger`` writes the same line under gunicorn (kept for the benchmark's comparison).
 
 gunicorn's own ``access()`` builds a dict of every request header, response header and environ
 variable for each line, whatever the format uses; on a login that was a tenth of the server's
@@ -14,14 +19,170 @@ cannot forge a line.
 
 from __future__ import annotations
 
+import os
+import sys
+import time
 import traceback
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from gunicorn.glogging import Logger
+from django.conf import settings
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext
 
 LINE = '%s %s "%s %s %s" %s %s %dms %s'
 _BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r"})
+
+
+# Longest request target (path and query string) and header field, as nginx's default buffers
+# (8 KiB); all header fields together.
+LINE_LIMIT = 8 * 1024
+FIELD_LIMIT = 8 * 1024
+HEADERS_LIMIT = 32 * 1024
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+
+
+def access_line(environ: Environ, status: str, sent: int | None, ms: int, request_id: str) -> str:
+    return LINE % (
+        datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        environ.get("REMOTE_ADDR", "-"),
+        environ.get("REQUEST_METHOD", "-"),
+        environ.get("PATH_INFO", "-").translate(_BREAKS),
+        environ.get("SERVER_PROTOCOL", "-"),
+        status.split(None, 1)[0],
+        "-" if sent is None else sent,
+        ms,
+        request_id,
+    )
+
+
+def open_log(target: str) -> int:
+    """A file descriptor for ``target`` ("-": the console), opened for appending: each line
+    goes out in one write(), whole, whichever thread or process writes it."""
+    if target == "-":
+        return sys.stdout.fileno()
+    return os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+
+
+def body_limit(environ: Environ) -> int | None:
+    """The most bytes this request's body may have, or None where the view checks it itself."""
+    try:
+        view = resolve(environ.get("PATH_INFO", "/")).func
+    except Resolver404:
+        return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return (
+        None if getattr(view, "body_limited", False) else int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    )
+
+
+def refusal(environ: Environ) -> tuple[str, str] | None:
+    """(status, text) for a request over govid's limits, else None."""
+    target = len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", ""))
+    if target > LINE_LIMIT:
+        return "414 URI Too Long", gettext("Địa chỉ yêu cầu quá dài.")
+    total = 0
+    for key, value in environ.items():
+        if key.startswith("HTTP_") and isinstance(value, str):
+            total += len(key) + len(value)
+            if len(value) > FIELD_LIMIT:
+                total = HEADERS_LIMIT + 1
+                break
+    if total > HEADERS_LIMIT:
+        return "431 Request Header Fields Too Large", gettext("Phần đầu của yêu cầu quá lớn.")
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        limit = body_limit(environ)
+        if limit is not None and length > limit:
+            return "413 Content Too Large", gettext("Nội dung gửi lên quá lớn.")
+    return None
+
+
+class Served:
+    """govid's WSGI application with its limits in front and the access line behind."""
+
+    def __init__(self, app: WsgiApp, log_to: str | None) -> None:
+        self.app = app
+        self.fd = None if log_to is None else open_log(log_to)
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.monotonic()
+        refused = refusal(environ)
+        if refused is not None:
+            status, text = refused
+            body = f"{status.split(None, 1)[0]} {text}\n".encode()
+            headers = [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                ("Connection", "close"),  # the rest of the request is not read
+            ]
+            start_response(status, headers)
+            self.log(environ, status, len(body), started, "-")
+            return [body]
+        answer: dict[str, Any] = {}
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answer["status"] = status
+            answer["headers"] = headers
+            return start_response(status, headers, exc_info)
+
+        return _Logged(self, environ, self.app(environ, start), answer, started)
+
+    def log(
+        self, environ: Environ, status: str, sent: int | None, started: float, rid: str
+    ) -> None:
+        if self.fd is None:
+            return
+        ms = int(1000 * (time.monotonic() - started))
+        line = access_line(environ, status, sent, ms, rid) + "\n"
+        try:
+            os.write(self.fd, line.encode("utf-8", "backslashreplace"))
+        except OSError:
+            traceback.print_exc()
+
+
+class _Logged:
+    """The answer's body, passed through; its access line is written when the server closes it."""
+
+    def __init__(
+        self,
+        served: Served,
+        environ: Environ,
+        body: Iterable[bytes],
+        answer: dict[str, Any],
+        started: float,
+    ) -> None:
+        self.served, self.environ, self.body = served, environ, body
+        self.answer, self.started, self.sent = answer, started, 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self.body:
+            self.sent += len(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            request_id = "-"
+            for name, value in self.answer.get("headers", ()):
+                if name.lower() == "x-request-id":
+                    request_id = value
+            status = self.answer.get("status", "500")
+            self.served.log(self.environ, status, self.sent, self.started, request_id)
+
+
+try:
+    from gunicorn.glogging import Logger
+except ImportError:  # pragma: no cover  (production runs granian; gunicorn is the bench's)
+    Logger = object
 
 
 class AccessLogger(Logger):  # type: ignore[misc]

@@ -20,3 +20,21 @@ class PreviousPassword(models.Model):
 
     def __str__(self) -> str:
         return f"{self.login} {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class ExpiryNotice(models.Model):
+    """An expiry reminder sent: one per account and expiry date, however often the job runs."""
+
+    login = models.CharField(max_length=254)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["login", "expires_at"], name="one_notice_per_expiry")
+        ]
+        verbose_name = "nhắc mật khẩu hết hạn"
+        verbose_name_plural = "nhắc mật khẩu hết hạn"
+
+    def __str__(self) -> str:
+        return f"{self.login} {self.expires_at:%Y-%m-%d}"

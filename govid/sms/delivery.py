@@ -7,6 +7,10 @@ retry later with exponential back-off (transient errors), or failed (permanent e
 attempts left). A worker killed mid-send leaves the lease to expire; ``deliver_due`` (run
 periodically by every worker) then hands the row to another one, so no message is lost. The
 price is at-least-once: a message the gateway took just before the kill may go out twice.
+
+Codes go first: their tasks carry a higher priority than notices', and workers take the
+highest priority first, so a province-wide notice of thousands of messages queued before a
+code never holds it up.
 """
 
 from __future__ import annotations
@@ -29,6 +33,13 @@ from govid.sms.scrubbing import hidden_parts, scrub
 log = logging.getLogger("govid.sms")
 
 State = Message.State
+# django-tasks' priorities (-100..100, higher first): a person is waiting for a code.
+CODE_PRIORITY = 50
+NOTICE_PRIORITY = 0
+
+
+def priority(purpose: str) -> int:
+    return CODE_PRIORITY if purpose == Message.Purpose.CODE else NOTICE_PRIORITY
 
 
 def queue_sms(
@@ -58,7 +69,7 @@ def queue_sms(
         next_attempt_at=now,
     )
     log.info("sms %s %s to %s queued", message.ref, purpose, message.masked_to)
-    deliver_message.enqueue(message.pk)
+    deliver_message.using(priority=priority(purpose)).enqueue(message.pk)
     return message
 
 
@@ -163,7 +174,8 @@ def _retry_later(message: Message, reason: str) -> None:
     )
     log.info("sms %s retry %d at %s: %s", message.ref, message.attempts + 1, when, reason)
     if task_backends[deliver_message.backend].supports_defer:
-        deliver_message.using(run_after=when).enqueue(message.pk)
+        task = deliver_message.using(run_after=when, priority=priority(message.purpose))
+        task.enqueue(message.pk)
 
 
 def deliver_due(*, grace: timedelta = timedelta(0), limit: int = 500) -> int:
@@ -177,12 +189,12 @@ def deliver_due(*, grace: timedelta = timedelta(0), limit: int = 500) -> int:
         Message.objects.filter(state=State.QUEUED, next_attempt_at__lte=now - grace)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
         .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "purpose")[:limit]
     )
-    ids = list(due)
-    for pk in ids:
-        deliver_message.enqueue(pk)
-    return len(ids)
+    rows = list(due)
+    for pk, purpose in rows:
+        deliver_message.using(priority=priority(purpose)).enqueue(pk)
+    return len(rows)
 
 
 def rescue_stale() -> None:

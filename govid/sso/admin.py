@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin  # noqa: F401  (registers Group first)
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet
 from django.forms import ModelForm
@@ -57,6 +59,13 @@ def titled(base: type[admin.FieldListFilter], title: StrOrPromise) -> type[admin
             self.title = title
 
     return Titled
+
+
+# Django's permission groups: unused. Who may do what lives in the back office's roles
+# (/van-phong/phan-quyen/), and rights in the administration come from the superuser flag
+# alone; an empty "Nhóm" page would only suggest a second place to grant them.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 
 @admin.register(User)
@@ -376,3 +385,7 @@ class GrantAdmin(ReadOnly, dot.GrantAdmin):  # type: ignore[misc]
     @admin.display(description=_("mã (4 ký tự cuối)"))
     def masked_code(self, obj: Any) -> str:
         return str(super().masked_code(obj))
+
+
+# The SAML service providers (govid.sso.saml.admin registers its own).
+from govid.sso.saml import admin as saml_admin  # noqa: E402, F401

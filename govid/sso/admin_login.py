@@ -11,10 +11,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from govid.directory.api import account_active
+from govid.sso.factors.policy import must_enrol_now
+from govid.sso.factors.steps import enrol_url
 
 
 def admin_login(request: HttpRequest, extra_context: object = None) -> HttpResponse:
     if request.user.is_authenticated:
+        if request.user.is_staff and must_enrol_now(request.user.get_username()):
+            # Staff without the second factor the administration needs: enrol it first.
+            return redirect(enrol_url(request.GET.get("next") or reverse("admin:index")))
         # Signed in but not staff: going back to the login page would loop.
         raise PermissionDenied
     target = request.GET.get("next") or reverse("admin:index")
@@ -25,7 +30,11 @@ def has_permission(request: HttpRequest) -> bool:
     """Django's rule (active and staff), and the directory's on every request: a locked or
     removed account loses the administration at once, whatever its session says."""
     user = request.user
-    return bool(user.is_active and user.is_staff) and account_active(user.get_username())
+    return (
+        bool(user.is_active and user.is_staff)
+        and account_active(user.get_username())
+        and not must_enrol_now(user.get_username())
+    )
 
 
 def install() -> None:

@@ -10,7 +10,11 @@ class SsoConfig(AppConfig):
     verbose_name = _("Đăng nhập một lần")
 
     def ready(self) -> None:
-        from govid.sso import checks, receivers  # noqa: F401  (registers checks and receivers)
+        from govid.sso import checks, oidc_logout, receivers  # noqa: F401  (registers them)
+        from govid.sso.cas import logout as cas_logout  # noqa: F401  (registers CAS logout)
+        from govid.sso.saml import register_logout
+
+        register_logout()
 
 
 class OAuthConfig(dot.DOTConfig):  # type: ignore[misc]

@@ -40,6 +40,8 @@ def add_client(
     public: bool = False,
     trusted: bool = False,
     client_id: str | None = None,
+    backchannel_logout_uri: str = "",
+    frontchannel_logout_uri: str = "",
     actor: str,
 ) -> tuple[Application, str | None]:
     """Register a client for the code flow; the secret is returned once (None if public)."""
@@ -49,6 +51,8 @@ def add_client(
         raise ClientError("a client needs at least one --redirect-uri")
     _check_uris(redirect_uris, "redirect uri")
     _check_uris(post_logout_uris, "post-logout uri")
+    _check_logout_uri(backchannel_logout_uri, "back-channel logout uri")
+    _check_logout_uri(frontchannel_logout_uri, "front-channel logout uri")
     secret = None if public else generate_client_secret()
     application = Application(
         name=name.strip(),
@@ -64,9 +68,23 @@ def add_client(
         application.client_secret = secret  # hashed when saved; shown only this once
     with transaction.atomic():
         application.save()
-        RelyingParty.objects.create(application=application, trusted=trusted)
+        RelyingParty.objects.create(
+            application=application,
+            trusted=trusted,
+            backchannel_logout_uri=backchannel_logout_uri,
+            frontchannel_logout_uri=frontchannel_logout_uri,
+        )
         record("client_added", actor=actor, subject=application.client_id, **describe(application))
     return application, secret
+
+
+def _check_logout_uri(uri: str, what: str) -> None:
+    """An http(s) address without a fragment (Back-/Front-Channel Logout 1.0, section 2.2)."""
+    if not uri:
+        return
+    parts = urlsplit(uri)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
+        raise ClientError(f"{what} {uri!r}: an http(s) address without a fragment is needed")
 
 
 def remove_client(client_id: str, *, actor: str) -> None:
@@ -89,6 +107,8 @@ def describe(application: Application) -> dict[str, Any]:
         "trusted": bool(party and party.trusted),
         "redirect_uris": application.redirect_uris.split(),
         "post_logout_uris": application.post_logout_redirect_uris.split(),
+        "backchannel_logout_uri": party.backchannel_logout_uri if party else "",
+        "frontchannel_logout_uri": party.frontchannel_logout_uri if party else "",
     }
 
 

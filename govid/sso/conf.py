@@ -42,6 +42,16 @@ class SsoSettings:
     access_token_ttl: timedelta = timedelta(minutes=10)
     id_token_ttl: timedelta = timedelta(minutes=10)
     refresh_token_ttl: timedelta = timedelta(days=30)
+    # OpenID Connect back-channel logout: tries per relying party, the first wait (doubling
+    # after each failure), each POST's time limit, the logout token's life.
+    backchannel_attempts: int = 5
+    backchannel_retry: timedelta = timedelta(seconds=30)
+    backchannel_timeout: timedelta = timedelta(seconds=5)
+    logout_token_ttl: timedelta = timedelta(minutes=2)
+    cas_ticket_ttl: timedelta = timedelta(seconds=10)  # a CAS service ticket's life
+    # The SAML identity provider's key and certificate (PEM files); empty: made in var/ once.
+    saml_key_file: str = ""
+    saml_cert_file: str = ""
 
 
 def sso_settings() -> SsoSettings:

@@ -98,6 +98,14 @@ class RelyingParty(models.Model):
     )
     # The province's own systems: no consent page, and the full phone number with `phone`.
     trusted = models.BooleanField(_("tin cậy"), default=False)
+    # OpenID Connect Back-Channel Logout 1.0: govid POSTs a signed logout token here.
+    backchannel_logout_uri = models.URLField(
+        _("địa chỉ đăng xuất kênh sau"), max_length=500, blank=True
+    )
+    # Front-Channel Logout 1.0: govid's sign-out page opens it (with iss and sid) in an iframe.
+    frontchannel_logout_uri = models.URLField(
+        _("địa chỉ đăng xuất kênh trước"), max_length=500, blank=True
+    )
 
     class Meta:
         verbose_name = _("ứng dụng liên kết")
@@ -123,6 +131,18 @@ class RedeemedCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code_hash[:12]}... ({self.redeemed_at:%Y-%m-%d %H:%M})"
+
+
+class TokenSignIn(models.Model):
+    """Which sign-in an authorization code (``code:<hash>``) or a refresh token family
+    (``family:<uuid>``) belongs to: the ID tokens it gives carry that sign-in's ``sid``."""
+
+    key = models.CharField(max_length=80, unique=True)
+    sid = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.key[:20]
 
 
 class SignIn(models.Model):
@@ -173,3 +193,17 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.protocol}:{self.party}"
+
+
+# The SAML service providers and the second factors are sso's models too (their own modules,
+# one concern each).
+from govid.sso.cas.models import CasService, ServiceTicket  # noqa: E402, F401
+from govid.sso.factors.models import (  # noqa: E402, F401
+    FactorDeadline,
+    RecoveryCode,
+    SecurityKey,
+    SignInFactors,
+    TotpDevice,
+)
+from govid.sso.portal.models import SystemTile  # noqa: E402, F401
+from govid.sso.saml.models import ServiceProvider  # noqa: E402, F401

@@ -10,16 +10,22 @@ import json
 from typing import Any
 
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from oauth2_provider import exceptions as dot_errors
 from oauth2_provider.forms import AllowForm
 from oauth2_provider.models import Application
+from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView, RPInitiatedLogoutView
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from govid.audit.api import record
+from govid.sso import signins
 from govid.sso.claims import is_trusted
+from govid.sso.factors.oidc import acr_values_supported, step_up
+from govid.sso.oidc_logout import record_code_issued
+from govid.sso.signout import signed_out
 from govid.sso.validator import loopback_as_registered
 from govid.web.api import client_ip
 
@@ -48,6 +54,12 @@ class GovidAuthorizationView(AuthorizationView):  # type: ignore[misc]
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         application = context.get("application")
+        if "error" not in context and application is not None:
+            # acr_values (or the client's configuration) asks for a second factor: check it first.
+            acr_values = self.request.GET.get("acr_values", "")
+            stepped = step_up(self.request, client_id=application.client_id, acr_values=acr_values)
+            if stepped is not None:
+                return stepped
         if "error" not in context and self.request.method == "GET" and is_trusted(application):
             # The same path as pressing "Đồng ý": the province's own systems need no consent.
             form = AllowForm({**context["form"].initial, "allow": True})
@@ -57,6 +69,8 @@ class GovidAuthorizationView(AuthorizationView):  # type: ignore[misc]
 
     def form_valid(self, form: AllowForm) -> HttpResponse:
         user = self.request.user
+        if step_up(self.request, client_id=form.cleaned_data.get("client_id", ""), acr_values=""):
+            raise PermissionDenied  # a consent sent without the second factor its client needs
         record(
             "oidc_authorized" if form.cleaned_data.get("allow") else "oidc_refused",
             actor=user.get_username(),
@@ -65,6 +79,23 @@ class GovidAuthorizationView(AuthorizationView):  # type: ignore[misc]
             scope=form.cleaned_data.get("scope", ""),
         )
         return super().form_valid(form)  # type: ignore[no-any-return]
+
+    def create_authorization_response(
+        self, request: HttpRequest, scopes: str, credentials: dict[str, Any], allow: bool
+    ) -> Any:
+        sid = signins.current_sid(request)
+        if sid:  # the validator keeps it with the code: the ID token's sid
+            credentials = {**credentials, "govid_sid": sid}
+        answer = super().create_authorization_response(request, scopes, credentials, allow)
+        application = Application.objects.filter(client_id=credentials.get("client_id")).first()
+        if allow and application is not None and request.user.is_authenticated:
+            record_code_issued(
+                sid,
+                application=application,
+                subject=str(getattr(request.user, "sub", "")),
+                issuer=oauth2_settings.oidc_issuer(request),
+            )
+        return answer
 
     def handle_prompt_login(self) -> HttpResponse:
         # prompt=login asks for a fresh login, so the current session ends first.
@@ -120,7 +151,11 @@ class GovidLogoutView(RPInitiatedLogoutView):  # type: ignore[misc]
                 ip=client_ip(self.request),
                 client=application.client_id if application else "",
             )
-        return super().do_logout(application, post_logout_redirect_uri, state, token_user)  # type: ignore[no-any-return]
+        sign_in = signins.current(self.request)
+        visits = signins.end(sign_in) if sign_in is not None else []
+        answer = super().do_logout(application, post_logout_redirect_uri, state, token_user)
+        # The systems that asked for front-channel logout are framed on the way back.
+        return signed_out(self.request, visits, answer["Location"], plain=answer)
 
     def error_response(self, error: Exception) -> HttpResponse:
         status = getattr(error, "status_code", 400)
@@ -141,6 +176,12 @@ class GovidDiscoveryView(ConnectDiscoveryInfoView):  # type: ignore[misc]
         data["revocation_endpoint_auth_methods_supported"] = data[
             "token_endpoint_auth_methods_supported"
         ]
+        # Back-Channel and Front-Channel Logout 1.0, both naming the sign-in by its sid.
+        data["backchannel_logout_supported"] = True
+        data["backchannel_logout_session_supported"] = True
+        data["frontchannel_logout_supported"] = True
+        data["frontchannel_logout_session_supported"] = True
+        data["acr_values_supported"] = acr_values_supported()  # a second factor on request
         extended = JsonResponse(data)
         extended["Access-Control-Allow-Origin"] = "*"
         return extended

@@ -38,7 +38,8 @@ def end_access(login: str, *, actor: str) -> None:
     """Every session of ``login`` (remembered ones too) ends at its next request on any
     instance, and its OIDC tokens and pending codes are revoked."""
     end_all_sessions(login)
-    signins.end_all(login)  # and every system those sessions reached is told
+    # The sessions are void from now on (their epoch is past); every system they reached is told.
+    signins.end_all(login, delete_sessions=False)
     revoked = revoke_tokens_of(login)
     if revoked:
         record("tokens_revoked", actor=actor, subject=login, count=revoked)

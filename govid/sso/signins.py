@@ -184,29 +184,34 @@ def live_of(login: str) -> list[SignIn]:
     return live
 
 
-def end(sign_in: SignIn) -> list[Visit]:
+def end(sign_in: SignIn, *, delete_session: bool = True) -> list[Visit]:
     """End one sign-in: its session is deleted and every system it reached is told (back-channel
     once the transaction commits). Returns its visits, for the front-channel page; an already
-    ended sign-in returns none (each system is told once)."""
+    ended sign-in returns none (each system is told once).
+
+    ``delete_session=False`` when the session is already void some other way (the account's
+    auth epoch moved on): the request that ends it may be running in that very session (a
+    recovery in a browser where the person was signed in), and its session must not vanish
+    under it."""
     now = clock.now()
     if not SignIn.objects.filter(pk=sign_in.pk, ended_at__isnull=True).update(ended_at=now):
         return []
     sign_in.ended_at = now
-    if sign_in.session_key:
+    if delete_session and sign_in.session_key:
         _session_store().delete(sign_in.session_key)
     visits = list(sign_in.visits.all())
     transaction.on_commit(partial(_send_back, [v.pk for v in visits]))
     return visits
 
 
-def end_all(login: str, *, keep: str | None = None) -> list[Visit]:
+def end_all(login: str, *, keep: str | None = None, delete_sessions: bool = True) -> list[Visit]:
     """End every live sign-in of ``login`` (but the one whose sid is ``keep``)."""
     visits: list[Visit] = []
     query = SignIn.objects.filter(login=login, ended_at__isnull=True)
     if keep:
         query = query.exclude(sid=keep)
     for sign_in in query:
-        visits.extend(end(sign_in))
+        visits.extend(end(sign_in, delete_session=delete_sessions))
     return visits
 
 

@@ -17,7 +17,14 @@ from oauth2_provider.utils import jwk_from_pem
 from oauthlib.oauth2.rfc6749 import errors
 
 from govid.sso.claims import CLAIM_SCOPES, account_of, is_trusted, user_claims
+from govid.sso.factors.oidc import factor_claims
 from govid.sso.models import User
+from govid.sso.oidc_logout import (
+    remember_code_sid,
+    remember_family_sid,
+    sid_of_code,
+    sid_of_family,
+)
 from govid.sso.tokens import remember_redeemed, revoke_replayed
 
 # RFC 7636 4.2: code_challenge = 43*128unreserved (S256's is 43 characters of base64url).
@@ -85,10 +92,19 @@ class GovidValidator(OAuth2Validator):  # type: ignore[misc]
     def get_discovery_claims(self, request: Any) -> list[str]:
         return list(CLAIM_SCOPES)
 
+    def save_authorization_code(
+        self, client_id: str, code: dict[str, Any], request: Any, *args: Any, **kwargs: Any
+    ) -> None:
+        super().save_authorization_code(client_id, code, request, *args, **kwargs)
+        # The authorization view passes the browser's sign-in (its credentials): the ID
+        # tokens this code gives carry its sid.
+        remember_code_sid(code["code"], getattr(request, "govid_sid", None))
+
     def validate_code(
         self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any
     ) -> bool:
         if super().validate_code(client_id, code, client, request, *args, **kwargs):
+            request.govid_sid = sid_of_code(code)
             return account_of(request.user) is not None
         revoke_replayed(code, client)
         return False
@@ -97,12 +113,24 @@ class GovidValidator(OAuth2Validator):  # type: ignore[misc]
         self, client_id: str, code: str, request: Any, *args: Any, **kwargs: Any
     ) -> None:
         super().invalidate_authorization_code(client_id, code, request, *args, **kwargs)
+        family = getattr(request, "govid_token_family", None)
         remember_redeemed(
             code,
             request.client,
             access_token=getattr(request, "govid_access_token", None),
-            token_family=getattr(request, "govid_token_family", None),
+            token_family=family,
         )
+        remember_family_sid(family, getattr(request, "govid_sid", None))
+
+    def get_id_token_dictionary(
+        self, token: Any, token_handler: Any, request: Any
+    ) -> tuple[dict[str, Any], Any]:
+        claims, expiration_time = super().get_id_token_dictionary(token, token_handler, request)
+        sid = getattr(request, "govid_sid", None)
+        if sid:  # Back-Channel and Front-Channel Logout name the sign-in by it
+            claims["sid"] = sid
+        claims.update(factor_claims(sid))  # amr and acr: how this sign-in proved who it is
+        return claims, expiration_time
 
     def _create_access_token(
         self, expires: Any, request: Any, token: Any, source_refresh_token: Any = None
@@ -124,6 +152,10 @@ class GovidValidator(OAuth2Validator):  # type: ignore[misc]
         self, refresh_token: str, client: Any, request: Any, *args: Any, **kwargs: Any
     ) -> bool:
         valid = super().validate_refresh_token(refresh_token, client, request, *args, **kwargs)
+        if valid:
+            family = getattr(getattr(request, "refresh_token_instance", None), "token_family", None)
+            request.govid_sid = sid_of_family(family)
+            remember_family_sid(family, request.govid_sid)  # still in use: kept
         return bool(valid) and account_of(request.user) is not None
 
     def validate_bearer_token(self, token: str, scopes: Any, request: Any) -> bool:

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,15 +28,20 @@ from govid.directory.api import (
     PasswordRefused,
     canonical_login,
     get_directory,
+    password_expired,
 )
 from govid.limits.api import guard, remember_device
 from govid.passwords.api import apply_new_password, policy_errors
 from govid.phones import mask_phone
 from govid.sso import holds, signins
+from govid.sso.account_sessions import sign_ins_of
 from govid.sso.clients import client_name_for
+from govid.sso.factors import steps as factor_steps
 from govid.sso.forms import ChangePasswordForm, LoginForm
 from govid.sso.models import User
+from govid.sso.portal.tiles import tiles_for
 from govid.sso.sessions import start_session
+from govid.sso.signout import signed_out
 from govid.web.api import client_ip, render_shared
 
 
@@ -75,10 +81,22 @@ def login_page(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         user, status = _attempt_login(request, form)
         if user is not None:
-            response = redirect(next_url or "sso:account")
+            after = factor_steps.next_step_url(request, next_url)  # the second step, enrolment
+            response = redirect(after or next_url or "sso:account")
             remember_device(request, response, user.login)  # its own recovery budget
             return response
-    return render(request, "sso/login.html", {"form": form, **context}, status=status)
+    expired = status == PASSWORD_EXPIRED
+    return render(
+        request,
+        "sso/login.html",
+        {"form": form, "password_expired": expired, **context},
+        status=status,
+    )
+
+
+# The answer when the password is right but the directory says it has expired: the page leads
+# into recovery (the seed's way to a new password) instead of a dead end.
+PASSWORD_EXPIRED = 403
 
 
 def _attempt_login(request: HttpRequest, form: LoginForm) -> tuple[User | None, int]:
@@ -103,7 +121,24 @@ def _attempt_login(request: HttpRequest, form: LoginForm) -> tuple[User | None, 
             None, _hold_message(hold) if hold else _("Tên tài khoản hoặc mật khẩu không đúng.")
         )
         return None, 429 if hold else 400
-    holds.succeeded(attempt)
+    holds.succeeded(attempt)  # the password was right, expired or not: no failure counted
+    if password_expired(user.login):
+        record(
+            "login_refused", actor="anonymous", subject=user.login, ip=ip, reason="password_expired"
+        )
+        form.add_error(
+            None,
+            _(
+                "Mật khẩu của bạn đã hết hạn theo quy định của hệ thống thư điện tử. Vui lòng "
+                "đặt mật khẩu mới qua “Quên mật khẩu?” (mã xác nhận gửi về số điện thoại đã "
+                "đăng ký) rồi đăng nhập lại."
+            ),
+        )
+        return None, PASSWORD_EXPIRED
+    if factor_steps.second_step_needed(user.login):
+        # Not logged in yet: the second step logs in (and audits) once the code is right.
+        factor_steps.hold_for_second_step(request, user, remember=form.cleaned_data["remember"])
+        return user, 302
     login(request, user)  # rotates the session id
     start_session(request.session, remember=form.cleaned_data["remember"])
     signins.begin(request, user.login)
@@ -150,10 +185,10 @@ def logout_view(request: HttpRequest) -> HttpResponse:
             ip=client_ip(request),
         )
     sign_in = signins.current(request)
-    if sign_in is not None:
-        signins.end(sign_in)  # every system this sign-in reached is told (back-channel)
+    # Every system this sign-in reached is told: back-channel now, front-channel by the page.
+    visits = signins.end(sign_in) if sign_in is not None else []
     logout(request)  # deletes the session server-side
-    return redirect("sso:login")
+    return signed_out(request, visits, reverse("sso:login"))
 
 
 def _account_of(user: User) -> Account | None:
@@ -193,6 +228,8 @@ def account_page(request: HttpRequest) -> HttpResponse:
             "account": account,
             "masked_phone": mask_phone(account.phone) if account.phone else None,
             "form": form,
+            "sign_ins": sign_ins_of(request),
+            "tiles": tiles_for(account),
         },
         status=status,
     )

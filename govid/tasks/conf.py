@@ -17,6 +17,9 @@ class TasksSettings:
     worker: str = "inprocess"
     poll: timedelta = timedelta(seconds=1)  # how often an idle worker looks for due tasks
     sweep: timedelta = timedelta(seconds=10)  # how often the periodic jobs run
+    # Tasks `manage.py worker` runs at once on PostgreSQL (SMS in flight per gateway: an SMPP
+    # window, concurrent HTTP calls); 1 on SQLite, whose writers queue up anyway.
+    concurrency: int = 4
 
 
 def tasks_settings() -> TasksSettings:

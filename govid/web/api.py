@@ -10,6 +10,7 @@ from govid.web.client import client_ip
 from govid.web.conf import support_settings
 from govid.web.errors import bad_request, error_page, service_unavailable
 from govid.web.fields import SecretField, TextField
+from govid.web.headers import policy_framing
 from govid.web.middleware import has_nul_bytes
 from govid.web.pages import render_shared
 
@@ -20,6 +21,7 @@ __all__ = [
     "client_ip",
     "error_page",
     "has_nul_bytes",
+    "policy_framing",
     "render_shared",
     "service_unavailable",
     "support_settings",

@@ -13,8 +13,9 @@ class BrandSettings:
     platform_title: str = "NỀN TẢNG TÍCH HỢP VÀ CHIA SẺ DỮ LIỆU LGSP"
     mail_title: str = "HỆ THỐNG THƯ ĐIỆN TỬ CÔNG VỤ"
     emblem: str = "govid/emblem.svg"  # a static file path
-    # What the emblem image shows, as its alternative text; empty: the national emblem's name
-    # (right for the shipped emblem.svg; a deployment showing its own logo names that).
+    # What the emblem image shows, as its alternative text; empty: what the shipped emblem.svg
+    # is (a gold star on red, not the national emblem). A deployment that ships the national
+    # emblem's image says "Quốc huy"; one showing its own logo names that.
     emblem_alt: str = ""
     # The footer, as a state portal carries it: the governing agency ("Cơ quan chủ quản"), the
     # unit that runs the service and answers for it, and where to reach that unit (each line

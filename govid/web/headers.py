@@ -34,6 +34,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     ]
 )
+
+
+def policy_framing(origins: list[str]) -> str:
+    """The policy for a page that frames these origins (govid's sign-out page opens each
+    system's front-channel logout address in a hidden iframe)."""
+    return (
+        f"{CONTENT_SECURITY_POLICY}; frame-src {' '.join(origins)}"
+        if origins
+        else (CONTENT_SECURITY_POLICY)
+    )
+
+
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (

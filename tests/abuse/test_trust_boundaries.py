@@ -39,7 +39,8 @@ ROLES = "/van-phong/phan-quyen/"
 
 
 def page_text(response) -> str:
-    return response.content.decode()
+    """The page as read: addresses whole (the <wbr> that lets them wrap taken out)."""
+    return response.content.decode().replace("<wbr>", "")
 
 
 def file_line(client: Client, login: str, phone: str, *, unit: str = "MYTU-HHN") -> int:

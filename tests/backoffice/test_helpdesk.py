@@ -4,6 +4,7 @@ its login hold or its sessions; every other role is refused, and bad input is a 
 from __future__ import annotations
 
 import html
+import re
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -29,7 +30,9 @@ OTHERS = ("officer", "reviewer", "auditor")
 
 
 def text_of(response) -> str:
-    return html.unescape(response.content.decode())
+    """The page as read: addresses whole (the <wbr> that lets them wrap taken out)."""
+    page = html.unescape(response.content.decode()).replace("<wbr>", "")
+    return re.sub(r'<span class="address">(.*?)</span>', r"\1", page)
 
 
 def hold(username: str = "an.nguyen") -> None:
@@ -198,3 +201,22 @@ def test_the_picture_counts_wrong_passwords_before_any_hold(world, account, froz
     page = text_of(world.client("provider").get(f"{PAGE}{AN}/"))
     assert "Không bị tạm khóa" in page
     assert "<dt>Sai mật khẩu gần đây</dt><dd>3</dd>" in page
+
+
+def test_looking_at_an_accounts_picture_is_audited_with_who_looked_at_whom(world, account):
+    client = world.client("provider")
+    assert client.get(f"{PAGE}{AN}/").status_code == 200
+    looked = Event.objects.get(action="helpdesk_account_viewed")
+    assert (looked.actor, looked.subject) == (world.logins["provider"], AN)
+    assert looked.ip == "127.0.0.1"
+    # The auditor reads it as a sentence, under "Tài khoản và đơn vị".
+    page = text_of(world.client("auditor").get("/van-phong/nhat-ky/", {"kind": "accounts"}))
+    assert (
+        f"Cán bộ provider (provider@{DOMAIN}) xem thông tin tài khoản "
+        f"Nguyễn Văn An ({AN}) (hỗ trợ người dùng)"
+    ) in page
+
+
+def test_a_search_alone_records_no_look(world, account):
+    assert world.client("provider").get(PAGE, {"q": "an.nguyen"}).status_code == 200
+    assert not Event.objects.filter(action="helpdesk_account_viewed").exists()

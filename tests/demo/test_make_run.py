@@ -39,7 +39,7 @@ def index(steps: list[str], part: str) -> int:
 def test_make_run_on_ldap_installs_the_build_packages_and_the_extra_before_starting(backend):
     steps = plan("run", f"GOVID_DIRECTORY={backend}")
     assert index(steps, LDAP_DEBS) < index(steps, LDAP_EXTRA) < index(steps, FIRST_START)
-    assert index(steps, "manage.py demo") < index(steps, "gunicorn")
+    assert index(steps, "manage.py demo") < index(steps, "deploy/serve.py")
 
 
 def test_the_variable_from_the_environment_counts_as_on_the_command_line():

@@ -1,27 +1,54 @@
-"""One contract for every directory backend: the in-memory double, SQL and LDAP (a real slapd)."""
+"""One contract for every directory backend: the in-memory double, SQL, LDAP (a real slapd) and
+Active Directory (a real Samba AD DC)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
+from govid.directory.backends.ad import AdDirectory
 from govid.directory.backends.ldap import LdapDirectory
 from govid.directory.backends.memory import MemoryDirectory
 from govid.directory.backends.sql import SqlDirectory
-from govid.directory.base import Account, AccountLocked, Directory
+from govid.directory.backends.zimbra import ZimbraDirectory
+from govid.directory.base import Account, AccountLocked, Directory, PasswordRefused
 from govid.directory.models import StoredAccount
 from govid.directory.provision import add_account
-from tests.servers.slapd import Slapd
+from tests.servers.samba_ad import SambaAd
+from tests.servers.slapd import BASE, Slapd
+from tests.servers.zimbra import Zimbra
 
 PASSWORD = "Cu@Matkhau2025"
 MakeAccount = Callable[..., Account]
 
 
+@dataclass
+class Backend:
+    """A directory under test, ``make(login, phone=, locked=, bare=)`` to add accounts to it
+    (``bare``: known by its account name only, no mail address), and what its own policy does.
+    Unpacks as ``directory, make``."""
+
+    directory: Directory
+    make: MakeAccount
+    # Sets the directory's maximum password age (None: never expires); None: it has no such rule.
+    max_age: Callable[[timedelta | None], None] | None = None
+    # A password the directory's own policy refuses, and what the user is told; None: no policy.
+    refused: tuple[str, str] | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.directory, self.make))
+
+
 def _memory() -> tuple[Directory, MakeAccount]:
     directory = MemoryDirectory()
 
-    def make(login: str, *, phone: str | None = "+84393555121", locked: bool = False) -> Account:
+    def make(
+        login: str, *, phone: str | None = "+84393555121", locked: bool = False, bare: bool = False
+    ) -> Account:
         account = Account(
             key=login,
             login=login,
@@ -39,7 +66,9 @@ def _memory() -> tuple[Directory, MakeAccount]:
 def _sql() -> tuple[Directory, MakeAccount]:
     directory = SqlDirectory()
 
-    def make(login: str, *, phone: str | None = "+84393555121", locked: bool = False) -> Account:
+    def make(
+        login: str, *, phone: str | None = "+84393555121", locked: bool = False, bare: bool = False
+    ) -> Account:
         add_account(
             login,
             name="Nguyễn Văn An",
@@ -56,35 +85,131 @@ def _sql() -> tuple[Directory, MakeAccount]:
     return directory, make
 
 
-def _ldap(slapd: Slapd) -> tuple[Directory, MakeAccount]:
+def _ldap(slapd: Slapd) -> Backend:
     container = slapd.container("MYTU-VHTT")
-    directory = LdapDirectory(slapd.settings(base_dn=container), mail_domain="soctrang.gov.vn")
+    # The accounts' own ppolicy (pwdPolicySubentry), a copy of the default, for the expiry case.
+    policy = f"cn={container.split(',')[0][3:]},ou=policies,{BASE}"
+    conn = slapd.admin()
+    conn.add_s(
+        policy,
+        [
+            ("objectClass", [b"pwdPolicy", b"device"]),
+            ("cn", [policy.split(",")[0][3:].encode()]),
+            ("pwdAttribute", [b"userPassword"]),
+            ("pwdMinLength", [b"12"]),
+            ("pwdCheckQuality", [b"2"]),
+            ("pwdInHistory", [b"3"]),
+        ],
+    )
+    conn.unbind_s()
+    conf = slapd.settings(base_dn=container)
+    directory = LdapDirectory(conf, mail_domain="soctrang.gov.vn")
 
-    def make(login: str, *, phone: str | None = "+84393555121", locked: bool = False) -> Account:
+    def make(
+        login: str, *, phone: str | None = "+84393555121", locked: bool = False, bare: bool = False
+    ) -> Account:
         slapd.add_person(
             f"ou=MYTU-VHTT,{container}",
             login.split("@")[0],
-            mail=[login],
+            mail=[] if bare else [login],
             password=PASSWORD,
             mobile=[phone] if phone else [],
             locked=locked,
+            extra={"pwdPolicySubentry": [policy]},
         )
         found = directory.find(login)
         assert found is not None
         return found
 
-    return directory, make
+    def max_age(age: timedelta | None) -> None:
+        import ldap
+
+        seconds = [str(int(age.total_seconds())).encode()] if age else [b"0"]
+        conn = slapd.admin()
+        conn.modify_s(policy, [(ldap.MOD_REPLACE, "pwdMaxAge", seconds)])
+        conn.unbind_s()
+
+    too_short = "Mật khẩu quá ngắn so với quy định của hệ thống thư điện tử."
+    return Backend(directory, make, max_age=max_age, refused=("Ngan#2026ab", too_short))
 
 
-@pytest.fixture(params=["memory", "sql", "ldap"])
-def backend(request: pytest.FixtureRequest, units: None) -> Iterator[tuple[Directory, MakeAccount]]:
+def _ad(samba: SambaAd) -> Backend:
+    container = samba.container("MYTU-VHTT")
+    directory = AdDirectory(samba.settings(base_dn=container), mail_domain="soctrang.gov.vn")
+
+    def make(
+        login: str, *, phone: str | None = "+84393555121", locked: bool = False, bare: bool = False
+    ) -> Account:
+        dn = samba.add_user(
+            f"OU=MYTU-VHTT,{container}",
+            login.split("@")[0],
+            password=PASSWORD,
+            mail=None if bare else login,
+            mobile=phone or "",
+        )
+        if locked:
+            samba.lock_out(dn)  # as AD locks: bad passwords up to the domain's threshold
+        found = directory.find(login)
+        assert found is not None
+        return found
+
+    complexity = (
+        "Mật khẩu chưa đủ mạnh theo quy định của hệ thống thư điện tử: cần có ít nhất ba trong "
+        "bốn loại ký tự (chữ hoa, chữ thường, chữ số, ký tự đặc biệt) và không được chứa tên "
+        "tài khoản."
+    )
+    return Backend(
+        directory, make, max_age=samba.set_max_password_age, refused=("abcdefghij", complexity)
+    )
+
+
+def _zimbra(server: Zimbra) -> Backend:
+    """Zimbra's admin SOAP API, through the stand-in of tests/servers/zimbra.py."""
+    directory = ZimbraDirectory(server.settings(), mail_domain="soctrang.gov.vn")
+
+    def make(
+        login: str, *, phone: str | None = "+84393555121", locked: bool = False, bare: bool = False
+    ) -> Account:
+        mobile = {"mobile": phone} if phone else {}
+        status = "locked" if locked else "active"
+        server.add_account(
+            login, PASSWORD, status=status, displayName="Nguyễn Văn An", ou="MYTU-VHTT", **mobile
+        )
+        found = directory.find(login)
+        assert found is not None
+        return found
+
+    def max_age(age: timedelta | None) -> None:
+        server.cos["zimbraPasswordMaxAge"] = str(age.days) if age else "0"
+
+    too_short = "Mật khẩu quá ngắn so với quy định của hệ thống thư điện tử."
+    return Backend(directory, make, max_age=max_age, refused=("Ngan#26", too_short))
+
+
+BACKENDS = ["memory", "sql", "ldap", pytest.param("ad", marks=pytest.mark.once)]
+
+
+@pytest.fixture(params=[*BACKENDS, pytest.param("zimbra", marks=pytest.mark.once)])
+def backend(request: pytest.FixtureRequest, units: None) -> Iterator[Backend]:
     if request.param == "ldap":
-        directory, make = _ldap(request.getfixturevalue("slapd"))
-        yield directory, make
-        assert isinstance(directory, LdapDirectory)
-        directory.close()
+        backend = _ldap(request.getfixturevalue("slapd"))
+        yield backend
+        assert isinstance(backend.directory, LdapDirectory)
+        backend.directory.close()
+    elif request.param == "ad":
+        samba = request.getfixturevalue("samba_ad")
+        backend = _ad(samba)
+        try:
+            yield backend
+        finally:
+            assert isinstance(backend.directory, AdDirectory)
+            backend.directory.close()
+            samba.set_max_password_age(None)
+            samba.remove(backend.directory.conf.base_dn)  # account names are domain-wide
+    elif request.param == "zimbra":
+        yield _zimbra(request.getfixturevalue("zimbra"))
     else:
-        yield _memory() if request.param == "memory" else _sql()
+        yield Backend(*(_memory() if request.param == "memory" else _sql()))
 
 
 def test_find_returns_the_account_with_its_unit_and_phone(backend):
@@ -194,3 +319,55 @@ def test_find_many_reads_the_accounts_that_exist_by_login(backend):
     assert list(found) == ["an.nguyen@soctrang.gov.vn"]
     assert found["an.nguyen@soctrang.gov.vn"] == directory.find("an.nguyen@soctrang.gov.vn")
     assert directory.find_many([]) == {}
+
+
+def test_find_by_bare_account_name_completes_the_mail_domain(backend):
+    directory, make = backend
+    make("vnpt_testvpdt3@soctrang.gov.vn", phone=None, bare=True)
+    account = directory.find("vnpt_testvpdt3@soctrang.gov.vn")
+    assert account is not None
+    assert account.login == "vnpt_testvpdt3@soctrang.gov.vn"
+    assert directory.find("vnpt_testvpdt3@cantho.gov.vn") is None
+
+
+def test_a_reset_leaves_the_lock_state_as_it_was(backend):
+    directory, make = backend
+    account = make("an.nguyen@soctrang.gov.vn")
+    directory.set_password(account, "Moi#Matkhau2026")
+    assert directory.find(account.login).locked is False
+    locked = make("cuong.le@soctrang.gov.vn", locked=True)
+    with pytest.raises(AccountLocked):
+        directory.set_password(locked, "Moi#Matkhau2026")
+    assert directory.find(locked.login).locked is True
+    assert not directory.verify_password(locked, "Moi#Matkhau2026")
+
+
+def test_the_directorys_own_policy_refusal_changes_nothing(backend):
+    directory, make = backend
+    account = make("an.nguyen@soctrang.gov.vn")
+    if backend.refused is None:
+        pytest.skip("no password policy of its own: govid's rules apply (govid.passwords)")
+    password, message = backend.refused
+    with pytest.raises(PasswordRefused) as refused:
+        directory.set_password(account, password)
+    assert refused.value.messages == [message]
+    assert directory.verify_password(account, PASSWORD)
+    assert not directory.verify_password(account, password)
+
+
+def test_password_expires_after_the_directorys_maximum_age(backend):
+    directory, make = backend
+    account = make("an.nguyen@soctrang.gov.vn")
+    assert directory.password_expires(account) is None  # no maximum age (yet)
+    if backend.max_age is None:
+        return
+    backend.max_age(timedelta(days=90))
+    before = datetime.now(UTC).replace(microsecond=0)
+    directory.set_password(account, "Moi#Matkhau2026")
+    after = datetime.now(UTC)
+    expires = directory.password_expires(account)
+    assert expires is not None and expires.tzinfo is not None
+    assert before + timedelta(days=90) - timedelta(seconds=1) <= expires
+    assert expires <= after + timedelta(days=90) + timedelta(seconds=1)
+    backend.max_age(None)
+    assert directory.password_expires(account) is None

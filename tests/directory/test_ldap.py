@@ -227,3 +227,34 @@ def test_the_active_directory_password_is_written_as_quoted_utf16(place):
 def test_an_empty_password_never_verifies(place):
     place.person("an.nguyen")
     assert not place.directory.verify_password(place.account("an.nguyen@soctrang.gov.vn"), "")
+
+
+def test_expiry_reads_the_default_policy_named_by_the_setting(place):
+    """An entry without pwdPolicySubentry follows slapd's ppolicy_default, which clients cannot
+    read: GOVID_LDAP_PASSWORD_POLICY_DN names it."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.servers.slapd import BASE
+
+    policy = f"cn=expiry-{place.base.split(',')[0][3:]},ou=policies,{BASE}"
+    conn = place.slapd.admin()
+    conn.add_s(
+        policy,
+        [
+            ("objectClass", [b"pwdPolicy", b"device"]),
+            ("cn", [policy.split(",")[0][3:].encode()]),
+            ("pwdAttribute", [b"userPassword"]),
+            ("pwdMaxAge", [b"3600"]),
+        ],
+    )
+    conn.unbind_s()
+    place.person("an.nguyen")
+    account = place.account("an.nguyen@soctrang.gov.vn")
+    before = datetime.now(UTC).replace(microsecond=0)
+    place.directory.set_password(account, NEW_PASSWORD)
+    assert place.directory.password_expires(account) is None  # no policy named, none of its own
+    directory = place.configured(password_policy_dn=policy)
+    expires = directory.password_expires(account)
+    assert expires is not None
+    assert before + timedelta(hours=1) <= expires <= datetime.now(UTC) + timedelta(hours=1)
+    directory.close()

@@ -55,7 +55,7 @@ def test_a_complete_configuration_passes(settings):
         ({"password_set": "plain"}, "GOVID_LDAP_PASSWORD_SET must be exop or unicodepwd"),
         (
             {"url": "ldap://dc1", "password_set": "unicodepwd"},
-            "GOVID_LDAP_PASSWORD_SET=unicodepwd needs ldaps:// or START_TLS",
+            "GOVID_LDAP_PASSWORD_SET=unicodepwd (Active Directory) needs ldaps:// or ",
         ),
         ({"pool_size": "0"}, "must be at least 1"),
         ({"bind_passwrd": "x"}, "Unknown GOVID_LDAP option(s): GOVID_LDAP_BIND_PASSWRD"),
@@ -114,12 +114,12 @@ def test_the_start_without_python_ldap_names_the_package_and_the_command(tmp_pat
 def test_without_python_ldap_the_valid_backends_say_which_needs_it(tmp_path):
     result = without_python_ldap(tmp_path, "check", GOVID_DIRECTORY="ldpa")
     assert "GOVID_DIRECTORY='ldpa' is not a directory backend" in result.stderr
-    assert "one of ldap (needs python-ldap), memory, sql or" in result.stderr
+    assert "one of ad (needs python-ldap), ldap (needs python-ldap), memory, sql" in result.stderr
 
 
 def test_with_python_ldap_the_valid_backends_are_plain_names(tmp_path):
     result = check(tmp_path, GOVID_DIRECTORY="ldpa")
-    assert "one of ldap, memory, sql or a Directory class's dotted path" in result.stderr
+    assert "one of ad, ldap, memory, sql" in result.stderr
 
 
 def test_the_libraries_debian_packages_are_the_makefiles(tmp_path):

@@ -1,4 +1,4 @@
-"""Browser tests: govid served by gunicorn as `make run` serves it, driven by Debian's Chromium."""
+"""Browser tests: govid served by deploy/serve.py as `make run` serves it, driven by Chromium."""
 
 from __future__ import annotations
 
@@ -89,8 +89,8 @@ class LiveServer:
 def serve(
     var_dir: Path, *, setup: Sequence[Sequence[str]] = (["demo"],), **extra_env: str
 ) -> Iterator[LiveServer]:
-    """govid under gunicorn on a free port, set up as `make run` does (migrate, cache table,
-    then ``setup``'s manage.py steps); stopped by its PID.
+    """govid under the production server on a free port, set up as `make run` does (migrate,
+    cache table, then ``setup``'s manage.py steps); stopped by its PID.
 
     On the suite's PostgreSQL and Redis it gets databases of its own; a GOVID_DATABASE_URL or
     GOVID_REDIS_URL given in ``extra_env`` is used as it is (several instances of one site)."""
@@ -130,7 +130,7 @@ def serve(
         server.manage(*step)
     log = open(var_dir / "server.log", "w")  # noqa: SIM115  (closed at teardown)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "govid.wsgi"],
+        [sys.executable, "deploy/serve.py"],  # exactly as `make run` serves
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -8,10 +8,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.e2e.oidc import PASSWORD, new_account
+from tests.e2e.people import signed_in, sized_page
 
 pytestmark = pytest.mark.e2e
 
-DEMO_PASSWORD = "Demo@2026"
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 SERIOUS = ("serious", "critical")
 AXE = Axe()
@@ -28,24 +28,8 @@ def problems(page: Page) -> list[str]:
     ]
 
 
-def phone_sized(browser) -> Page:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
-    context.set_default_timeout(10_000)
-    return context.new_page()
-
-
-def signed_in(browser, live, login: str, start: str, password: str = DEMO_PASSWORD) -> Page:
-    page = phone_sized(browser)
-    page.goto(live.url + start)
-    page.get_by_label("Tên tài khoản").fill(login)
-    page.get_by_label("Mật khẩu", exact=True).fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
-    return page
-
-
 def test_the_seed_pages_pass_axe_at_360_px(browser, live):
-    page = phone_sized(browser)
+    page = sized_page(browser)
     found: list[str] = []
     page.goto(live.url + "/")
     found += problems(page)
@@ -72,7 +56,7 @@ def test_the_seed_pages_pass_axe_at_360_px(browser, live):
 
 def test_the_account_page_passes_axe_at_360_px(browser, live):
     login, _phone = new_account(live)
-    page = signed_in(browser, live, login, "/tai-khoan/", PASSWORD)
+    page = signed_in(browser, live, login, PASSWORD, start="/tai-khoan/")
     expect(page.get_by_role("heading", name="Tài khoản của tôi")).to_be_visible()
     assert problems(page) == []
 
@@ -88,7 +72,7 @@ def test_the_account_page_passes_axe_at_360_px(browser, live):
     ],
 )  # fmt: skip
 def test_every_roles_pages_pass_axe_at_360_px(browser, live, login, paths):
-    page = signed_in(browser, live, login, paths[0])
+    page = signed_in(browser, live, login, start=paths[0])
     found: list[str] = []
     for path in paths:
         page.goto(live.url + path)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from govid.demo.data import PASSWORD
+from tests.e2e.people import signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -15,13 +15,9 @@ RED = "rgb(200, 16, 46)"  # --red of govid/static/govid/govid.css
 
 
 def administrator(browser, live, width: int) -> Page:
-    context = browser.new_context(viewport={"width": width, "height": 740}, locale="en-US")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(live.url + "/quan-tri/")
-    page.get_by_label("Tên tài khoản").fill("quantri")
-    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    # An English-speaking browser: the administration still speaks Vietnamese until the switch.
+    page = signed_in(browser, live, "quantri", width=width, start="/quan-tri/", locale="en-US",
+                     timeout=15_000)  # fmt: skip
     page.wait_for_url(live.url + "/quan-tri/")
     return page
 

@@ -6,25 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
+
+from tests.e2e.people import fits, signed_in
 
 pytestmark = pytest.mark.e2e
 
-DEMO_PASSWORD = "Demo@2026"
 LOGIN = "e2e.nhat.ky"
 NAME = "Trịnh Văn Nhật"
 FAILED = f"{NAME} ({LOGIN}@soctrang.gov.vn) đăng nhập sai mật khẩu"
-
-
-def sign_in(browser, live, login: str, password: str, width: int) -> Page:
-    context = browser.new_context(viewport={"width": width, "height": 740}, locale="vi-VN")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(live.url + "/van-phong/")
-    page.get_by_label("Tên tài khoản").fill(login)
-    page.get_by_label("Mật khẩu", exact=True).fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    return page
 
 
 @pytest.fixture(scope="module")
@@ -32,18 +22,14 @@ def wrong_password(browser, live) -> None:
     """A person of Phường 1 types a wrong password once."""
     added = live.manage("accounts", "add", LOGIN, "--name", NAME, "--unit", "TPST-P1")
     assert json.loads(added)["login"] == f"{LOGIN}@soctrang.gov.vn"
-    page = sign_in(browser, live, LOGIN, "Sai#Matkhau2026", 1280)
+    page = signed_in(browser, live, LOGIN, "Sai#Matkhau2026", width=1280)
     expect(page.get_by_text("Tên tài khoản hoặc mật khẩu không đúng.")).to_be_visible()
     page.context.close()
 
 
-def fits(page: Page) -> bool:
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
-
-
 @pytest.mark.parametrize("width", [360, 1280])
 def test_the_auditor_reads_sentences_and_filters_them(browser, live, wrong_password, width):
-    page = sign_in(browser, live, "kiemtra", DEMO_PASSWORD, width)
+    page = signed_in(browser, live, "kiemtra", width=width)
     expect(page.get_by_role("heading", name="Việc cần làm")).to_be_visible()
     page.get_by_role("link", name="Nhật ký").click()
     expect(page.get_by_role("heading", name="Nhật ký")).to_be_visible()

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.backoffice.test_scan import PDF
+from tests.e2e.people import signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -22,14 +23,7 @@ E164 = "+84367778899"
 def desk(browser, live, login: str, width: int = 360) -> Page:
     """A fresh browser (phone-sized unless ``width`` says) signed in as ``login``, on the back
     office."""
-    context = browser.new_context(viewport={"width": width, "height": 740}, locale="vi-VN")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(live.url + "/van-phong/")
-    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
-    page.get_by_label("Tên tài khoản").fill(login)
-    page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    page = signed_in(browser, live, login, width=width)
     expect(page.get_by_role("heading", name="Việc cần làm")).to_be_visible()
     return page
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from govid.demo.data import PASSWORD
 from tests.e2e.oidc import RelyingParty, add_client
+from tests.e2e.people import log_in
 from tests.web.pages import every_url
 
 pytestmark = pytest.mark.e2e
@@ -50,18 +50,15 @@ def visit(page, url: str) -> list[str]:
     return list(page.evaluate("window.__violations"))
 
 
-def log_in(page, live, login: str) -> None:
-    page.goto(live.url + "/")
-    page.fill("#id_username", login)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+def to_account_page(page, live, login: str) -> None:
+    log_in(page, live, login)
     page.wait_for_url(live.url + "/tai-khoan/")
 
 
 def test_every_page_keeps_the_policy_for_people_and_staff(watched, live):
     pages = [path for path, _name in every_url() if not path.startswith("/quan-tri/")]
     found = {path: visit(watched, live.url + path) for path in pages}
-    log_in(watched, live, "quantri")
+    to_account_page(watched, live, "quantri")
     admin = [path for path, _name in every_url() if ADMIN_PAGE.match(path)]
     assert len(admin) > 20
     for path in pages + admin:
@@ -74,7 +71,7 @@ def test_every_page_keeps_the_policy_for_people_and_staff(watched, live):
 def test_the_consent_and_logout_pages_keep_the_policy(watched, live):
     client = add_client(live, name="Ứng dụng bên ngoài")  # not trusted: asks for consent
     rp = RelyingParty(live, client["client_id"], client["client_secret"])
-    log_in(watched, live, "binh.tran")
+    to_account_page(watched, live, "binh.tran")
     watched.goto(rp.authorization_url())
     assert "Cho phép ứng dụng dùng tài khoản" in watched.content()
     assert watched.evaluate("window.__violations") == []
@@ -85,7 +82,7 @@ def test_the_consent_and_logout_pages_keep_the_policy(watched, live):
 
 
 def test_the_strength_meter_works_under_the_policy(watched, live):
-    log_in(watched, live, "kiemtra")
+    to_account_page(watched, live, "kiemtra")
     watched.fill("#id_password1", "abc")
     watched.wait_for_selector("#id_password1_strength:not([hidden])")
     weak = watched.get_attribute("#id_password1_strength", "data-score")

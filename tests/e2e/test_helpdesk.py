@@ -7,27 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
+
+from tests.e2e.people import fits, signed_in
 
 pytestmark = pytest.mark.e2e
 
-DEMO_PASSWORD = "Demo@2026"
 PHONES = {360: ("0912 736 036", "0912XXX036"), 1280: ("0912 736 128", "0912XXX128")}
-
-
-def sign_in(browser, live, login: str, password: str, width: int) -> Page:
-    context = browser.new_context(viewport={"width": width, "height": 740}, locale="vi-VN")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(live.url + "/van-phong/")
-    page.get_by_label("Tên tài khoản").fill(login)
-    page.get_by_label("Mật khẩu", exact=True).fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    return page
-
-
-def fits(page: Page) -> bool:
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
 def held_account(browser, live, width: int) -> str:
@@ -36,7 +22,7 @@ def held_account(browser, live, width: int) -> str:
     added = live.manage("accounts", "add", login, "--name", "Trần Thị Hỗ Trợ", "--unit",
                         "TPST-P1", "--phone", PHONES[width][0])  # fmt: skip
     assert json.loads(added)["login"] == f"{login}@soctrang.gov.vn"
-    page = sign_in(browser, live, login, "Sai#Matkhau2026", width)
+    page = signed_in(browser, live, login, "Sai#Matkhau2026", width=width)
     for _ in range(4):
         page.get_by_label("Mật khẩu", exact=True).fill("Sai#Matkhau2026")
         page.get_by_role("button", name="Đăng nhập").click()
@@ -49,7 +35,7 @@ def held_account(browser, live, width: int) -> str:
 def test_the_provider_finds_an_account_by_phone_and_ends_its_hold(browser, live, width):
     address = held_account(browser, live, width)
     typed, masked = PHONES[width]
-    page = sign_in(browser, live, "quantri", DEMO_PASSWORD, width)
+    page = signed_in(browser, live, "quantri", width=width)
     expect(page.get_by_role("heading", name="Việc cần làm")).to_be_visible()
     page.get_by_role("link", name="Hỗ trợ").click()
     expect(page.get_by_role("heading", name="Hỗ trợ người dùng")).to_be_visible()

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveServer, serve
-from tests.e2e.test_seed_flow import log_in, start_forgot
+from tests.e2e.people import log_in
+from tests.e2e.test_seed_flow import start_forgot
 from tests.servers.slapd import PERMANENT_LOCK, Slapd
 
 pytestmark = pytest.mark.e2e

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.oidc import RelyingParty, add_client
+from tests.e2e.people import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -78,10 +79,7 @@ def test_no_page_scrolls_sideways_at_360px_with_a_long_address(phone_page, live)
     page.get_by_role("button", name="Lấy mã xác nhận").click()
     expect(page.get_by_label("Mã xác nhận")).to_be_visible()
     assert_fits(page)
-    page.goto(live.url + "/")
-    page.get_by_label("Tên tài khoản").fill(login)
-    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    log_in(page, live, login, PASSWORD)
     expect(page.get_by_role("heading", name="Tài khoản của tôi")).to_be_visible()
     assert_fits(page)
     client = add_client(live, name="Hệ thống quản lý hồ sơ công việc")  # asks for consent
@@ -98,10 +96,7 @@ def test_a_long_address_breaks_only_after_its_at_and_dots(phone_page, live):
     login = long_account(live)
     to_phone_step(page, live, login)
     assert_breaks_only_after_at_and_dots(page, login)
-    page.goto(live.url + "/")
-    page.get_by_label("Tên tài khoản").fill(login)
-    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    log_in(page, live, login, PASSWORD)
     expect(page.get_by_role("heading", name="Tài khoản của tôi")).to_be_visible()
     assert_breaks_only_after_at_and_dots(page, login)
 

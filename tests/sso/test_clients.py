@@ -49,6 +49,8 @@ def test_add_list_and_remove_a_client(db):
                 "https://vanban.soctrang.gov.vn/oidc/callback2",
             ],
             "post_logout_uris": ["https://vanban.soctrang.gov.vn/"],
+            "backchannel_logout_uri": "",
+            "frontchannel_logout_uri": "",
         }
     ]
     assert run("sso", "remove-client", added["client_id"]) == {

@@ -32,6 +32,7 @@ from govid.directory.api import (
 )
 from govid.phones import mask_phone, national_digits
 from govid.spreadsheets import append_inert_row
+from govid.sso.api import require_recent_factor
 from govid.web.api import client_ip
 
 READERS = (Role.UNIT_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVIDER_ADMIN, Role.AUDITOR)
@@ -185,6 +186,7 @@ def import_preview(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_view(*IMPORTERS)
+@require_recent_factor()  # applying phone changes: the second factor checked lately
 def import_apply(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
     """Step 3: write it all, checked again against the directory as it is now."""
     upload = _own_upload(staff, pk)

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -21,6 +22,7 @@ from govid.backoffice.errors import NotAllowed
 from govid.backoffice.letter import LetterUnavailable
 from govid.backoffice.models import Role
 from govid.directory.api import get_directory
+from govid.sso.api import enrol_url, must_enrol_now
 from govid.web.api import bad_request, error_page, has_nul_bytes
 
 StaffView = Callable[..., HttpResponse]
@@ -47,6 +49,7 @@ SECTIONS = {
     "helpdesk_account": "helpdesk",
     "helpdesk_release": "helpdesk",
     "helpdesk_end_sessions": "helpdesk",
+    "helpdesk_remove_factors": "helpdesk",
 }
 
 
@@ -86,6 +89,8 @@ def staff_view(*roles: str) -> Callable[[StaffView], Callable[..., HttpResponse]
             staff = load_staff(request.user.get_username())
             if staff is None or (roles and not any(staff.has(role) for role in roles)):
                 raise PermissionDenied
+            if must_enrol_now(staff.login):  # a role needs a second factor, the grace is over
+                return redirect(enrol_url(request.get_full_path()))
             setattr(request, "backoffice_staff", staff)  # noqa: B010  (the menu reads it)
             match = request.resolver_match
             desk = desk_of(staff, account.name, (match.url_name or "") if match else "")

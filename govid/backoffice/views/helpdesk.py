@@ -1,6 +1,7 @@
 """The helpdesk: the provider finds an account as the caller says it, sees its picture (unit,
-masked phone, lock, login hold, last logins, recovery SMS and what the carrier answered) and
-ends a login hold or every session, each a POST, audited, within the provider's scope."""
+masked phone, lock, login hold, last logins, recovery SMS and what the carrier answered; each
+look audited) and ends a login hold or every session, each a POST, audited, within the
+provider's scope."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ from govid.directory.api import (
 )
 from govid.phones import InvalidPhone, mask_phone, normalize_phone
 from govid.sms.api import recent_for_account
-from govid.sso.api import hold_of
-from govid.web.api import client_ip, error_page
+from govid.sso.api import has_factor, hold_of, remove_all_factors, require_recent_factor
+from govid.web.api import client_ip, error_page, has_nul_bytes
 
 MAX_QUERY = 100  # characters: longer is no address, name or phone anyone types
 MAX_RESULTS = 50
@@ -103,6 +104,10 @@ def _account(staff: Staff, login: str) -> Account:
 @staff_view(Role.PROVIDER_ADMIN)
 def helpdesk_account(request: HttpRequest, staff: Staff, login: str) -> HttpResponse:
     account = _account(staff, login)
+    # The picture holds personal data (unit, masked phone, logins): who looked at whom is kept.
+    record(
+        "helpdesk_account_viewed", actor=staff.login, subject=account.login, ip=client_ip(request)
+    )
     events = [
         e
         for e in find_events(EventFilter(actions=EVENTS, subject=account.login))[:200]
@@ -122,6 +127,7 @@ def helpdesk_account(request: HttpRequest, staff: Staff, login: str) -> HttpResp
         "events": narrator.sentences(events),
         "messages_sent": recent_for_account(account.login),
         "officers": [(login, people[login].name if login in people else "") for login in officers],
+        "has_factor": has_factor(account.login),
     }
     return render(request, "backoffice/helpdesk_account.html", context)
 
@@ -152,4 +158,22 @@ def end_sessions(request: HttpRequest, staff: Staff, login: str) -> HttpResponse
         )
         access_ended.send(sender=Account, login=account.login, reason="helpdesk", actor=staff.login)
     messages.success(request, _("Đã kết thúc mọi phiên đăng nhập và thu hồi mã truy cập."))
+    return redirect("backoffice:helpdesk_account", login=account.login)
+
+
+@require_POST
+@staff_view(Role.PROVIDER_ADMIN)
+@require_recent_factor()
+def remove_factors(request: HttpRequest, staff: Staff, login: str) -> HttpResponse:
+    """Someone who lost every second factor: removed on the unit's written request, audited."""
+    account = _account(staff, login)
+    reference = " ".join(request.POST.get("reference", "").split())[:100]
+    if not reference or has_nul_bytes(request):
+        messages.error(request, _("Vui lòng ghi số, ngày công văn đề nghị của đơn vị."))
+        return redirect("backoffice:helpdesk_account", login=account.login)
+    ip = client_ip(request)
+    if remove_all_factors(account.login, actor=staff.login, ip=ip, reference=reference):
+        messages.success(request, _("Đã gỡ xác thực hai bước của tài khoản này."))
+    else:
+        messages.info(request, _("Tài khoản này chưa bật xác thực hai bước."))
     return redirect("backoffice:helpdesk_account", login=account.login)

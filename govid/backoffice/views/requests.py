@@ -27,6 +27,7 @@ from govid.backoffice.views.common import (
     status_of,
 )
 from govid.phones import mask_phone, national_digits
+from govid.sso.api import ask_for_factor_again, factor_checked_recently
 from govid.web.api import client_ip, error_page
 
 
@@ -241,6 +242,8 @@ def move(request: HttpRequest, staff: Staff, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _detail(request, staff, req, status=400, move_form=form)
     action = request.POST.get("action", "")
+    if action == "apply" and not factor_checked_recently(request):
+        return ask_for_factor_again(request)  # applying phone changes: the second factor again
     recovery_url = request.build_absolute_uri(reverse("recovery:forgot"))
     try:
         flow.move(

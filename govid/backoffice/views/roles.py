@@ -17,6 +17,7 @@ from govid.backoffice.models import Role, RoleGrant
 from govid.backoffice.staff import UNIT_KIND, StaffError, grant, reaches, revoke
 from govid.backoffice.views.common import staff_view
 from govid.directory.api import canonical_login, get_directory
+from govid.sso.api import require_recent_factor
 
 
 def refusal_message(code: str) -> str:
@@ -78,6 +79,7 @@ def _page(request: HttpRequest, staff: Staff, form: GrantForm, status: int = 200
 
 @require_http_methods(["GET", "POST"])
 @staff_view(Role.PROVIDER_ADMIN)
+@require_recent_factor()  # granting a role: the second factor checked lately
 def roles(request: HttpRequest, staff: Staff) -> HttpResponse:
     if request.method == "GET":
         return _page(request, staff, _form(staff))

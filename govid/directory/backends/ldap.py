@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import ldap
-from ldap.controls import SimplePagedResultsControl
+from ldap.controls import RequestControl, SimplePagedResultsControl
 from ldap.controls.ppolicy import PasswordPolicyControl
 from ldap.filter import escape_filter_chars
 
@@ -46,6 +47,10 @@ from govid.directory.conf import UNICODEPWD, LdapSettings, directory_settings, l
 log = logging.getLogger("govid.directory")
 Attrs = dict[str, list[bytes]]
 PAGE_SIZE = 500
+# AD's LDAP_SERVER_POLICY_HINTS_OID: a reset then obeys history and minimum age as a user's own
+# change does. Its value is the BER of SEQUENCE { flags INTEGER 1 }.
+POLICY_HINTS_OID = "1.2.840.113556.1.4.2239"
+POLICY_HINTS = b"\x30\x03\x02\x01\x01"
 
 
 class LdapDirectory(Directory):
@@ -84,6 +89,11 @@ class LdapDirectory(Directory):
         self._service.run(lambda conn: self._refuse_if_locked(conn, account))
         # Never repeated: a change that may have reached the directory is not sent twice.
         self._service.run(lambda conn: self._write_password(conn, account, password), retry=False)
+
+    def password_expires(self, account: Account) -> datetime | None:
+        """ppolicy: ``pwdChangedTime`` plus the ``pwdMaxAge`` of the entry's policy (its own
+        ``pwdPolicySubentry``, else GOVID_LDAP_PASSWORD_POLICY_DN, the server's default)."""
+        return self._service.run(lambda conn: self._ppolicy_expiry(conn, account))
 
     def set_locked(self, account: Account, locked: bool) -> None:
         def work(conn: Any) -> None:
@@ -196,7 +206,12 @@ class LdapDirectory(Directory):
             if self.conf.password_set == UNICODEPWD:
                 # Active Directory: the new password in quotes, UTF-16LE, over LDAPS only.
                 value = f'"{password}"'.encode("utf-16-le")
-                conn.modify_s(account.key, [(ldap.MOD_REPLACE, "unicodePwd", [value])])
+                hints = [RequestControl(POLICY_HINTS_OID, True, POLICY_HINTS)]
+                conn.modify_ext_s(
+                    account.key,
+                    [(ldap.MOD_REPLACE, "unicodePwd", [value])],
+                    serverctrls=hints if self.conf.policy_hints else None,
+                )
             else:
                 conn.passwd_s(account.key, None, password, serverctrls=[PasswordPolicyControl()])
         except (ldap.CONSTRAINT_VIOLATION, ldap.UNWILLING_TO_PERFORM) as error:
@@ -208,6 +223,34 @@ class LdapDirectory(Directory):
             self._misconfigured(account, "may not set the password of")
         except ldap.NO_SUCH_OBJECT:
             raise AccountNotFound(account.login) from None
+        except ldap.UNAVAILABLE_CRITICAL_EXTENSION:
+            log.error(
+                "LDAP directory refuses the password policy hints control: unset "
+                "GOVID_LDAP_POLICY_HINTS (the directory is not a Windows AD that honours it)"
+            )
+            raise DirectoryUnavailable("the directory refuses the policy hints control") from None
+
+    def _ppolicy_expiry(self, conn: Any, account: Account) -> datetime | None:
+        wanted = ["pwdChangedTime", "pwdPolicySubentry"]
+        try:
+            found = conn.search_s(account.key, ldap.SCOPE_BASE, "(objectClass=*)", wanted)
+        except ldap.NO_SUCH_OBJECT:
+            raise AccountNotFound(account.login) from None
+        attrs = fold(found[0][1])
+        changed = generalized_time(attrs.get("pwdchangedtime", [b""])[0])
+        policy = attrs.get("pwdpolicysubentry", [self.conf.password_policy_dn.encode()])[0]
+        if changed is None or not policy:
+            return None
+        try:
+            rules = conn.search_s(
+                policy.decode(), ldap.SCOPE_BASE, "(objectClass=*)", ["pwdMaxAge"]
+            )
+        except ldap.NO_SUCH_OBJECT:
+            log.error("LDAP password policy %s does not exist", policy.decode())
+            return None
+        values = fold(rules[0][1]).get("pwdmaxage") or [b"0"]
+        seconds = int(values[0])
+        return changed + timedelta(seconds=seconds) if seconds > 0 else None
 
     def _refuse_password(self, account: Account, error: Exception) -> None:
         code = ppolicy_error(error)
@@ -261,3 +304,12 @@ class LdapDirectory(Directory):
             phone=first_mobile(attrs, self.conf.phone_attribute),
             locked=self.locks.is_locked(attrs),
         )
+
+
+def generalized_time(value: bytes) -> datetime | None:
+    """An LDAP GeneralizedTime in UTC (``20260301120000Z``, fractions allowed), or None."""
+    text = value.decode("ascii", "replace").rstrip("Z").split(".", 1)[0]
+    try:
+        return datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None

@@ -36,13 +36,25 @@ def diagnostic(error: Exception) -> str:
 
 
 def refusal_message(code: int | None, text: str = "") -> str:
-    """What to tell the user about a password the directory refused."""
-    if code == TOO_SHORT:
+    """What to tell the user about a password the directory refused.
+
+    ``text`` is the server's diagnostic: Samba's AD names the reason after ``0000052D``
+    ("too short", "complexity", "history", "too young"); Windows' says only 0000052D, which
+    gets the general message.
+    """
+    reason = text.lower()
+    if code == TOO_SHORT or "too short" in reason:
         return _("Mật khẩu quá ngắn so với quy định của hệ thống thư điện tử.")
-    if code == IN_HISTORY or "history" in text.lower():
+    if code == IN_HISTORY or "history" in reason:
         return _("Mật khẩu này đã được dùng gần đây. Vui lòng chọn mật khẩu khác.")
     if code == INSUFFICIENT_QUALITY:
         return _("Mật khẩu chưa đủ mạnh theo quy định của hệ thống thư điện tử.")
-    if code == TOO_YOUNG:
+    if "complexity" in reason:
+        return _(
+            "Mật khẩu chưa đủ mạnh theo quy định của hệ thống thư điện tử: cần có ít nhất ba "
+            "trong bốn loại ký tự (chữ hoa, chữ thường, chữ số, ký tự đặc biệt) và không được "
+            "chứa tên tài khoản."
+        )
+    if code == TOO_YOUNG or "too young" in reason or "too recently" in reason:
         return _("Mật khẩu vừa được thay đổi. Vui lòng thử lại sau.")
     return _("Hệ thống thư điện tử không chấp nhận mật khẩu này. Vui lòng chọn mật khẩu khác.")

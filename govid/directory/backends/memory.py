@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Collection
+from datetime import datetime
 
 from govid.directory.base import Account, AccountLocked, AccountNotFound, Directory
 
@@ -15,6 +16,7 @@ class MemoryDirectory(Directory):
     def __init__(self) -> None:
         self._accounts: dict[str, Account] = {}
         self._passwords: dict[str, str] = {}
+        self._expires: dict[str, datetime] = {}  # what a test sets: the directory's own policy
         self._lock = threading.Lock()
 
     def add(self, account: Account, password: str) -> Account:
@@ -35,6 +37,18 @@ class MemoryDirectory(Directory):
             if current.locked:
                 raise AccountLocked(account.login)
             self._passwords[account.key] = password
+
+    def password_expires(self, account: Account) -> datetime | None:
+        return self._expires.get(account.key)
+
+    def expire_password(self, account: Account, at: datetime | None) -> None:
+        """Give the account's password an expiry date (None: never), as a directory's maximum
+        age would."""
+        with self._lock:
+            if at is None:
+                self._expires.pop(account.key, None)
+            else:
+                self._expires[account.key] = at
 
     def set_locked(self, account: Account, locked: bool) -> None:
         self._replace(account, locked=locked)

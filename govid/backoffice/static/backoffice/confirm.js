@@ -19,7 +19,21 @@
     question.textContent = text;
     dialog.returnValue = "";
     dialog.showModal();
+    keepInSight(submitter || form);
   }, true);
+  // The dialog sits at the top of the screen (backoffice.css); what it asks about stays in
+  // sight below it: if the button (or form) would be under the dialog, the page moves down,
+  // and where it cannot (the button is at the very top), the dialog opens under the button.
+  function keepInSight(element) {
+    dialog.style.marginTop = "";
+    var under = dialog.getBoundingClientRect().bottom + 16;
+    var top = element.getBoundingClientRect().top;
+    if (top < under) { window.scrollBy(0, top - under); }
+    var rect = element.getBoundingClientRect();
+    if (rect.top < dialog.getBoundingClientRect().bottom + 16) {
+      dialog.style.marginTop = Math.round(rect.bottom + 16) + "px";
+    }
+  }
   dialog.addEventListener("close", function () {
     var asked = pending;
     pending = null;

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from govid.tasks.worker import TaskLoop, uses_database_queue
+from govid.tasks.worker import WorkerPool, uses_database_queue
 
 
 class Command(BaseCommand):
@@ -17,8 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not uses_database_queue():
             raise CommandError("the task queue is not the database queue: nothing to run")
-        loop = TaskLoop(worker_id=f"{socket.gethostname()}-{os.getpid()}")
-        loop.worker.configure_signals()
-        self.stdout.write(f"worker {loop.worker.worker_id} started", ending="\n")
+        pool = WorkerPool(worker_id=f"{socket.gethostname()}-{os.getpid()}")
+        pool.main.worker.configure_signals()
+        pool.start()  # woken by each commit that queues a task (PostgreSQL), several at once
+        self.stdout.write(f"worker {pool.main.worker.worker_id} started", ending="\n")
         self.stdout.flush()
-        loop.run_forever()
+        pool.run_forever()

@@ -1,0 +1,59 @@
+"""CAS 3.0's XML answers (Appendix A) and its single-logout message."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from xml.etree import ElementTree as ET
+
+from django.http import HttpResponse
+
+CAS_NS = "http://www.yale.edu/tp/cas"
+SAMLP_NS = "urn:oasis:names:tc:SAML:2.0:protocol"
+SAML_NS = "urn:oasis:names:tc:SAML:2.0:assertion"
+ET.register_namespace("cas", CAS_NS)
+ET.register_namespace("samlp", SAMLP_NS)
+ET.register_namespace("saml", SAML_NS)
+
+
+def _cas(name: str) -> str:
+    return f"{{{CAS_NS}}}{name}"
+
+
+def _answer(root: ET.Element) -> HttpResponse:
+    body = ET.tostring(root, encoding="unicode")
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
+
+
+def success(user: str, attributes: dict[str, str] | None = None) -> HttpResponse:
+    """authenticationSuccess for ``user``, with ``cas:attributes`` when given (/p3/)."""
+    root = ET.Element(_cas("serviceResponse"))
+    done = ET.SubElement(root, _cas("authenticationSuccess"))
+    ET.SubElement(done, _cas("user")).text = user
+    if attributes is not None:
+        holder = ET.SubElement(done, _cas("attributes"))
+        for name, value in attributes.items():
+            ET.SubElement(holder, _cas(name)).text = value
+    return _answer(root)
+
+
+def failure(code: str, message: str) -> HttpResponse:
+    root = ET.Element(_cas("serviceResponse"))
+    failed = ET.SubElement(root, _cas("authenticationFailure"), {"code": code})
+    failed.text = message
+    return _answer(root)
+
+
+def logout_request(ticket: str, *, now: datetime) -> str:
+    """The single-logout message a service receives as ``logoutRequest`` (CAS 3.0, 2.3.3)."""
+    root = ET.Element(
+        f"{{{SAMLP_NS}}}LogoutRequest",
+        {
+            "ID": "LR-" + secrets.token_hex(16),
+            "Version": "2.0",
+            "IssueInstant": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+    )
+    ET.SubElement(root, f"{{{SAML_NS}}}NameID").text = "@NOT_USED@"
+    ET.SubElement(root, f"{{{SAMLP_NS}}}SessionIndex").text = ticket
+    return ET.tostring(root, encoding="unicode")

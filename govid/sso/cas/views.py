@@ -1,0 +1,152 @@
+"""The CAS 3.0 endpoints under /cas/: login, logout and ticket validation."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from govid.audit.api import record
+from govid.directory.api import get_directory
+from govid.sso import signins
+from govid.sso.cas import responses, tickets
+from govid.sso.cas.logout import PROTOCOL, TICKET_KEY
+from govid.sso.cas.services import find_service
+from govid.sso.signout import signed_out
+from govid.web.api import client_ip, error_page
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").lower() in ("true", "1", "yes", "on")
+
+
+def _with_ticket(service_url: str, ticket: str) -> str:
+    joiner = "&" if "?" in service_url else "?"
+    return f"{service_url}{joiner}{urlencode({'ticket': ticket})}"
+
+
+def _unknown_service(request: HttpRequest) -> HttpResponse:
+    return error_page(
+        request,
+        400,
+        _("Ứng dụng chưa được đăng ký"),
+        _("Ứng dụng yêu cầu đăng nhập chưa được đăng ký với hệ thống."),
+    )
+
+
+@never_cache
+@require_GET
+def login(request: HttpRequest) -> HttpResponse:
+    """/cas/login: a ticket for a signed-in person, else the login page first (2.1)."""
+    service_url = request.GET.get("service", "")
+    if not service_url:
+        return redirect("sso:account" if request.user.is_authenticated else "sso:login")
+    service = find_service(service_url)
+    if service is None:
+        return _unknown_service(request)
+    renew, gateway = _flag(request.GET.get("renew")), _flag(request.GET.get("gateway"))
+    sign_in = signins.current(request) if request.user.is_authenticated else None
+    if renew and sign_in is not None and not tickets.is_fresh(sign_in):
+        logout(request)  # renew: the password again, whatever session there was
+        sign_in = None
+    if sign_in is None:
+        if gateway and not renew:  # gateway: back to the service without asking anyone
+            return redirect(service_url)
+        here = f"{request.path}?{request.GET.urlencode()}"
+        return redirect(f"{reverse('sso:login')}?{urlencode({'next': here})}")
+    ticket = tickets.issue(service, service_url, sign_in=sign_in, primary=renew)
+    record(
+        "cas_signed_in",
+        actor=sign_in.login,
+        subject=sign_in.login,
+        ip=client_ip(request),
+        client=service.name,
+    )
+    return redirect(_with_ticket(service_url, ticket))
+
+
+@never_cache
+@require_GET
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """/cas/logout: end the sign-in everywhere; back to ``service`` only if it is registered."""
+    sign_in = signins.current(request)
+    if request.user.is_authenticated:
+        login_name = request.user.get_username()
+        record("logout", actor=login_name, subject=login_name, ip=client_ip(request), client="cas")
+    visits = signins.end(sign_in) if sign_in is not None else []
+    logout(request)
+    service_url = request.GET.get("service", "")
+    target = service_url if find_service(service_url) is not None else reverse("sso:login")
+    return signed_out(request, visits, target)
+
+
+def _validate(request: HttpRequest, *, attributes: bool) -> HttpResponse:
+    service_url = request.GET.get("service", "")
+    ticket = request.GET.get("ticket", "")
+    if not service_url or not ticket:
+        return responses.failure("INVALID_REQUEST", "'service' and 'ticket' are both required")
+    try:
+        found = tickets.redeem(ticket, service_url, renew=_flag(request.GET.get("renew")))
+    except tickets.TicketRefused as refused:
+        return responses.failure(refused.code, refused.message)
+    if request.GET.get("pgtUrl"):
+        # No service is allowed to proxy: the ticket is used up and no PGT is issued.
+        return responses.failure(
+            "UNAUTHORIZED_SERVICE_PROXY", "The service is not authorized to perform proxy requests"
+        )
+    sign_in = signins.find(found.sid)
+    if sign_in is not None:
+        signins.record_visit_of(
+            sign_in,
+            protocol=PROTOCOL,
+            party=found.service.name,
+            party_name=found.service.name,
+            subject=found.login,
+            detail={TICKET_KEY + ticket: service_url},
+        )
+    if not attributes:
+        return responses.success(found.login)
+    return responses.success(found.login, _attributes_of(found))
+
+
+def _attributes_of(found: tickets.Validated) -> dict[str, str]:
+    account = get_directory().find(found.login)
+    values = {
+        "mail": found.login,
+        "displayName": account.name if account else "",
+        "unit": account.unit_name if account else "",
+        "unitCode": account.unit_code if account else "",
+        "isFromNewLogin": "true" if found.primary else "false",
+    }
+    return {name: value for name, value in values.items() if value}
+
+
+@never_cache
+@require_GET
+def service_validate(request: HttpRequest) -> HttpResponse:
+    """/cas/serviceValidate (CAS 2.0): the user only."""
+    return _validate(request, attributes=False)
+
+
+@never_cache
+@require_GET
+def p3_service_validate(request: HttpRequest) -> HttpResponse:
+    """/cas/p3/serviceValidate (CAS 3.0): the user and the attributes."""
+    return _validate(request, attributes=True)
+
+
+@never_cache
+@require_GET
+def proxy_validate(request: HttpRequest) -> HttpResponse:
+    """/cas/proxyValidate: service tickets as /p3/serviceValidate; govid issues no proxy tickets,
+    so a proxy ticket is never valid."""
+    ticket = request.GET.get("ticket", "")
+    if ticket.startswith("PT-"):
+        return responses.failure("INVALID_TICKET", "Proxy tickets are not issued by this server")
+    return _validate(request, attributes=True)

@@ -1,0 +1,1 @@
+"""Second factors: TOTP codes, one-time recovery codes, the policy of who must have one."""
