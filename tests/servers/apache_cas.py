@@ -9,59 +9,13 @@ server to the service URL ends the client's session. Needs apache2 and libapache
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 
-from tests.servers import free_port, spawn, stop, wait_until
+from tests.servers.apache import ApacheSite, Module, apache
 
-APACHE = "/usr/sbin/apache2"
-MODULES = Path("/usr/lib/apache2/modules")
-
+# {cas}: the CAS server's address, put in by apache_cas; {dir}: the frame's root.
 CONFIG = """\
-ServerRoot "{dir}"
-ServerName 127.0.0.1
-Listen 127.0.0.1:{port}
-PidFile "{dir}/run/httpd.pid"
-DefaultRuntimeDir "{dir}/run"
-Mutex file:{dir}/run default
-ErrorLog "{dir}/log/error.log"
-LogLevel warn auth_cas:info
-{user}
-ServerTokens Prod
-Timeout 30
-LoadModule mpm_event_module {modules}/mod_mpm_event.so
-LoadModule authn_core_module {modules}/mod_authn_core.so
-LoadModule authz_core_module {modules}/mod_authz_core.so
-LoadModule authz_user_module {modules}/mod_authz_user.so
-LoadModule auth_cas_module {modules}/mod_auth_cas.so
-LoadModule headers_module {modules}/mod_headers.so
-LoadModule mime_module {modules}/mod_mime.so
-LoadModule alias_module {modules}/mod_alias.so
-LoadModule cgid_module {modules}/mod_cgid.so
-StartServers 1
-ServerLimit 1
-ThreadsPerChild 8
-MaxRequestWorkers 8
-ScriptSock "{dir}/run/cgid.sock"
-TypesConfig /etc/mime.types
-AddDefaultCharset utf-8
-DocumentRoot "{dir}/htdocs"
-<Directory />
-  AllowOverride None
-  Require all denied
-</Directory>
-<Directory "{dir}/htdocs">
-  Require all granted
-</Directory>
-<Directory "{dir}/cgi-bin">
-  Require all granted
-</Directory>
 CASVersion 2
 CASLoginURL {cas}/login
 CASValidateURL {cas}/p3/serviceValidate
@@ -78,7 +32,6 @@ CASAttributeDelimiter ,
   Require valid-user
   Header always set Cache-Control "no-store"
 </Location>
-ScriptAliasMatch "^/secret/$" "{dir}/cgi-bin/attributes.cgi"
 """
 
 CGI = """\
@@ -89,71 +42,18 @@ env | LC_ALL=C grep '^HTTP_CAS_' | LC_ALL=C grep -v '^HTTP_CAS_USER=' \\
   | sed 's/^HTTP_CAS_/CAS_/' | LC_ALL=C sort
 """
 
-
-@dataclass(frozen=True)
-class ApacheCas:
-    url: str  # http://127.0.0.1:PORT/ (the service prefix to register)
-    directory: Path
-
-    @property
-    def secret_url(self) -> str:
-        return self.url + "secret/"
-
-    def error_log(self) -> str:
-        path = self.directory / "log" / "error.log"
-        return path.read_text(errors="replace") if path.exists() else ""
-
-
-def _ready(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "health.txt", timeout=2) as answer:  # noqa: S310
-            return bool(answer.read().strip() == b"ok")
-    except OSError:
-        return False
+ApacheCas = ApacheSite  # url: the service prefix to register
 
 
 @contextmanager
 def apache_cas(cas_base_url: str) -> Iterator[ApacheCas]:
     """Apache + mod_auth_cas using the CAS server at ``cas_base_url`` (``http://.../cas``)."""
-    if not (Path(APACHE).exists() and (MODULES / "mod_auth_cas.so").exists()):
-        raise RuntimeError("apache2 or mod_auth_cas missing: `make test` installs them")
-    root = Path(tempfile.mkdtemp(prefix="govid-cas-", dir="/tmp"))
-    root.chmod(0o755)  # Apache's children (www-data when we are root) must enter it
-    for name in ("run", "log", "htdocs", "cgi-bin", "cas-cache"):
-        (root / name).mkdir()
-        (root / name).chmod(0o755)
-    user = "# not root: children run as this user"
-    if os.geteuid() == 0:
-        user = "User www-data\nGroup www-data"
-        shutil.chown(root / "cas-cache", "www-data", "www-data")
-        shutil.chown(root / "log", "www-data", "www-data")
-    port = free_port()
-    (root / "httpd.conf").write_text(
-        CONFIG.format(dir=root, port=port, user=user, modules=MODULES, cas=cas_base_url.rstrip("/"))
+    module = Module(
+        name="auth_cas",
+        label="mod_auth_cas",
+        config=CONFIG.replace("{cas}", cas_base_url.rstrip("/")),
+        cgi=CGI,
+        folders=("cas-cache",),
     )
-    cgi = root / "cgi-bin" / "attributes.cgi"
-    cgi.write_text(CGI)
-    cgi.chmod(0o755)
-    (root / "htdocs" / "health.txt").write_text("ok\n")
-    (root / "htdocs" / "logged-out.html").write_text(
-        "<!doctype html><title>Signed out</title><h1>Signed out of the CAS client</h1>\n"
-    )
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "APACHE_RUN_DIR": str(root / "run"),
-        "APACHE_LOCK_DIR": str(root / "run"),
-        "APACHE_LOG_DIR": str(root / "log"),
-    }
-    process = spawn(
-        [APACHE, "-d", str(root), "-f", str(root / "httpd.conf"), "-DFOREGROUND"],
-        cwd=root,
-        log="start.log",
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until(lambda: _ready(url), what="Apache with mod_auth_cas", processes=[process])
-        yield ApacheCas(url=url, directory=root)
-    finally:
-        stop(process)
-        shutil.rmtree(root, ignore_errors=True)
+    with apache(module, signed_out_title="Signed out of the CAS client") as site:
+        yield site

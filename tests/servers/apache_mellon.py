@@ -11,63 +11,18 @@ common OIDs also under their short names: ``MELLON_mail``, ``MELLON_displayName`
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import tempfile
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from tests.servers import free_port, spawn, stop, wait_until
+from tests.servers.apache import ApacheSite, Module, apache
 
-APACHE = "/usr/sbin/apache2"
-MODULES = Path("/usr/lib/apache2/modules")
 CREATE_METADATA = "/usr/sbin/mellon_create_metadata"
 
 CONFIG = """\
-ServerRoot "{dir}"
-ServerName 127.0.0.1
-Listen 127.0.0.1:{port}
-PidFile "{dir}/run/httpd.pid"
-DefaultRuntimeDir "{dir}/run"
-Mutex file:{dir}/run default
-ErrorLog "{dir}/log/error.log"
-LogLevel warn auth_mellon:info
-{user}
-ServerTokens Prod
-Timeout 30
-LoadModule mpm_event_module {modules}/mod_mpm_event.so
-LoadModule authn_core_module {modules}/mod_authn_core.so
-LoadModule authz_core_module {modules}/mod_authz_core.so
-LoadModule authz_user_module {modules}/mod_authz_user.so
-LoadModule auth_mellon_module {modules}/mod_auth_mellon.so
-LoadModule headers_module {modules}/mod_headers.so
-LoadModule setenvif_module {modules}/mod_setenvif.so
-LoadModule mime_module {modules}/mod_mime.so
-LoadModule alias_module {modules}/mod_alias.so
-LoadModule cgid_module {modules}/mod_cgid.so
-StartServers 1
-ServerLimit 1
-ThreadsPerChild 8
-MaxRequestWorkers 8
-ScriptSock "{dir}/run/cgid.sock"
-TypesConfig /etc/mime.types
-AddDefaultCharset utf-8
-DocumentRoot "{dir}/htdocs"
-<Directory />
-  AllowOverride None
-  Require all denied
-</Directory>
-<Directory "{dir}/htdocs">
-  Require all granted
-</Directory>
-<Directory "{dir}/cgi-bin">
-  Require all granted
-</Directory>
 MellonCacheSize 100
 MellonLockFile "{dir}/run/mellon.lock"
 # Plain http on loopback: a "SameSite=None" cookie without "Secure" is dropped by Chromium;
@@ -95,7 +50,6 @@ SetEnvIf Request_URI "." MELLON_DISABLE_SAMESITE=1
   Require valid-user
   Header always set Cache-Control "no-store"
 </Location>
-ScriptAliasMatch "^/secret/$" "{dir}/cgi-bin/attributes.cgi"
 """
 
 CGI = """\
@@ -109,10 +63,7 @@ env | LC_ALL=C grep '^MELLON_' | LC_ALL=C grep -v -e '^MELLON_SESSION=' -e '^MEL
 
 
 @dataclass(frozen=True)
-class ApacheMellon:
-    url: str  # http://127.0.0.1:PORT/
-    directory: Path
-
+class ApacheMellon(ApacheSite):
     @property
     def entity_id(self) -> str:
         return self.url + "mellon/metadata"
@@ -123,25 +74,9 @@ class ApacheMellon:
         return self.directory / "sp-metadata.xml"
 
     @property
-    def secret_url(self) -> str:
-        return self.url + "secret/"
-
-    @property
     def logout_url(self) -> str:
         """SP-initiated single logout, landing on /logged-out.html afterwards."""
         return self.url + "mellon/logout?ReturnTo=" + quote(self.url + "logged-out.html", safe="")
-
-    def error_log(self) -> str:
-        path = self.directory / "log" / "error.log"
-        return path.read_text(errors="replace") if path.exists() else ""
-
-
-def _ready(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "health.txt", timeout=2) as answer:  # noqa: S310
-            return bool(answer.read().strip() == b"ok")
-    except OSError:
-        return False
 
 
 def _make_sp_keys(root: Path, url: str) -> None:
@@ -166,44 +101,13 @@ def _make_sp_keys(root: Path, url: str) -> None:
 @contextmanager
 def apache_mellon(idp_metadata: str) -> Iterator[ApacheMellon]:
     """Apache + mod_auth_mellon trusting the IdP whose metadata (XML text) is given."""
-    if not (Path(APACHE).exists() and (MODULES / "mod_auth_mellon.so").exists()):
-        raise RuntimeError("apache2 or mod_auth_mellon missing: `make test` installs them")
-    root = Path(tempfile.mkdtemp(prefix="govid-mellon-", dir="/tmp"))
-    root.chmod(0o755)  # Apache's children (www-data when we are root) must enter it
-    for name in ("run", "log", "htdocs", "cgi-bin", "keys"):
-        (root / name).mkdir()
-        (root / name).chmod(0o755)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    _make_sp_keys(root, url)
-    (root / "idp-metadata.xml").write_text(idp_metadata)
-    user = "# not root: children run as this user"
-    if os.geteuid() == 0:
-        user = "User www-data\nGroup www-data"
-        shutil.chown(root / "log", "www-data", "www-data")
-    (root / "httpd.conf").write_text(CONFIG.format(dir=root, port=port, user=user, modules=MODULES))
-    cgi = root / "cgi-bin" / "attributes.cgi"
-    cgi.write_text(CGI)
-    cgi.chmod(0o755)
-    (root / "htdocs" / "health.txt").write_text("ok\n")
-    (root / "htdocs" / "logged-out.html").write_text(
-        "<!doctype html><title>Signed out</title><h1>Signed out of the SAML SP</h1>\n"
+
+    def prepare(root: Path, url: str) -> None:
+        _make_sp_keys(root, url)
+        (root / "idp-metadata.xml").write_text(idp_metadata)
+
+    module = Module(
+        name="auth_mellon", label="mod_auth_mellon", config=CONFIG, cgi=CGI, prepare=prepare
     )
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "APACHE_RUN_DIR": str(root / "run"),
-        "APACHE_LOCK_DIR": str(root / "run"),
-        "APACHE_LOG_DIR": str(root / "log"),
-    }
-    process = spawn(
-        [APACHE, "-d", str(root), "-f", str(root / "httpd.conf"), "-DFOREGROUND"],
-        cwd=root,
-        log="start.log",
-        env=env,
-    )
-    try:
-        wait_until(lambda: _ready(url), what="Apache with mod_auth_mellon", processes=[process])
-        yield ApacheMellon(url=url, directory=root)
-    finally:
-        stop(process)
-        shutil.rmtree(root, ignore_errors=True)
+    with apache(module, signed_out_title="Signed out of the SAML SP") as site:
+        yield ApacheMellon(url=site.url, directory=site.directory)
