@@ -10,11 +10,9 @@ from typing import Any
 
 import defusedxml.ElementTree as SafeET
 from django.core.cache import cache
-from saml2.response import IncorrectlySigned
 from saml2.saml import NameID
 from saml2.samlp import AuthnRequest
 from saml2.server import Server
-from saml2.sigver import SignatureError
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from govid import clock
@@ -28,9 +26,7 @@ from govid.sso.saml.idp import (
     UNSPECIFIED,
     Endpoints,
     SamlError,
-    message_issuer,
-    server_for,
-    sp_named,
+    parse_from_sp,
 )
 from govid.sso.saml.models import ServiceProvider
 
@@ -76,26 +72,8 @@ class Answer:
 
 def read_authn_request(where: Endpoints, binding: str, params: dict[str, str]) -> AuthnRequestRead:
     """The AuthnRequest in ``params``, from a registered SP, signed if that SP must sign."""
-    message = params.get("SAMLRequest", "")
-    if not message:
-        raise SamlError("malformed")
-    sp = sp_named(message_issuer(message, binding))
-    server = server_for(where, sp)
-    try:
-        parsed = server.parse_authn_request(
-            message,
-            binding,
-            relay_state=params.get("RelayState"),
-            sigalg=params.get("SigAlg"),
-            signature=params.get("Signature"),
-        )
-    except (IncorrectlySigned, SignatureError) as error:
-        raise SamlError("bad_signature") from error
-    except Exception as error:  # pysaml2 raises many kinds for a malformed message
-        raise SamlError("malformed") from error
-    if parsed is None or parsed.message is None:
-        raise SamlError("malformed")
-    request: AuthnRequest = parsed.message
+    sp, server, request = parse_from_sp(where, binding, params, "parse_authn_request")
+    assert isinstance(request, AuthnRequest)  # noqa: S101  (pysaml2's parse_authn_request)
     issued = _instant(request.issue_instant)
     now = clock.now()
     if issued is None or issued > now + timedelta(seconds=120) or issued < now - REQUEST_LIFE:

@@ -19,9 +19,11 @@ from django.http import HttpRequest
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
+from saml2.response import IncorrectlySigned
 from saml2.s_utils import decode_base64_and_inflate
 from saml2.saml import NAME_FORMAT_URI
 from saml2.server import Server
+from saml2.sigver import SignatureError
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from govid.sso.conf import sso_settings
@@ -186,6 +188,34 @@ def sp_named(entity_id: str) -> ServiceProvider:
     if sp is None:
         raise SamlError("unknown_sp")
     return sp
+
+
+def parse_from_sp(
+    where: Endpoints, binding: str, params: dict[str, str], method: str
+) -> tuple[ServiceProvider, Server, Any]:
+    """The SP's message in ``params`` (``SAMLRequest``), read by pysaml2's ``method``
+    (``parse_authn_request``, ``parse_logout_request``): from a registered SP, signed if that
+    SP must sign. Returns the SP, the server answering it and the message."""
+    message = params.get("SAMLRequest", "")
+    if not message:
+        raise SamlError("malformed")
+    sp = sp_named(message_issuer(message, binding))
+    server = server_for(where, sp)
+    try:
+        parsed = getattr(server, method)(
+            message,
+            binding,
+            relay_state=params.get("RelayState"),
+            sigalg=params.get("SigAlg"),
+            signature=params.get("Signature"),
+        )
+    except (IncorrectlySigned, SignatureError) as error:
+        raise SamlError("bad_signature") from error
+    except Exception as error:  # pysaml2 raises many kinds for a malformed message
+        raise SamlError("malformed") from error
+    if parsed is None or parsed.message is None:
+        raise SamlError("malformed")
+    return sp, server, parsed.message
 
 
 def binding_of(request: HttpRequest) -> str:

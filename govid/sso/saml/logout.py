@@ -6,15 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from saml2 import BINDING_HTTP_REDIRECT
-from saml2.response import IncorrectlySigned
 from saml2.saml import NameID
 from saml2.samlp import STATUS_PARTIAL_LOGOUT, LogoutRequest, Status, StatusCode
 from saml2.server import Server
-from saml2.sigver import SignatureError
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from govid.sso.models import SignIn, Visit
-from govid.sso.saml.idp import Endpoints, SamlError, message_issuer, server_for, sp_named
+from govid.sso.saml.idp import Endpoints, SamlError, parse_from_sp, server_for
 from govid.sso.saml.models import ServiceProvider
 
 
@@ -39,27 +37,9 @@ def read_logout_request(
     where: Endpoints, binding: str, params: dict[str, str]
 ) -> LogoutRequestRead:
     """The LogoutRequest in ``params``, from a registered SP, signed if that SP must sign."""
-    message = params.get("SAMLRequest", "")
-    if not message:
-        raise SamlError("malformed")
-    sp = sp_named(message_issuer(message, binding))
-    server = server_for(where, sp)
-    try:
-        parsed = server.parse_logout_request(
-            message,
-            binding,
-            relay_state=params.get("RelayState"),
-            sigalg=params.get("SigAlg"),
-            signature=params.get("Signature"),
-        )
-    except (IncorrectlySigned, SignatureError) as error:
-        raise SamlError("bad_signature") from error
-    except Exception as error:  # pysaml2 raises many kinds for a malformed message
-        raise SamlError("malformed") from error
-    if parsed is None or parsed.message is None:
-        raise SamlError("malformed")
+    sp, server, message = parse_from_sp(where, binding, params, "parse_logout_request")
     return LogoutRequestRead(
-        sp=sp, server=server, message=parsed.message, relay_state=params.get("RelayState", "")
+        sp=sp, server=server, message=message, relay_state=params.get("RelayState", "")
     )
 
 
