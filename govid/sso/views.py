@@ -12,8 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import iri_to_uri
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -33,7 +31,7 @@ from govid.directory.api import (
 from govid.limits.api import guard, remember_device
 from govid.passwords.api import apply_new_password, policy_errors
 from govid.phones import mask_phone
-from govid.sso import holds, signins
+from govid.sso import holds, redirects, signins
 from govid.sso.account_sessions import sign_ins_of
 from govid.sso.clients import client_name_for
 from govid.sso.factors import steps as factor_steps
@@ -43,21 +41,6 @@ from govid.sso.portal.tiles import tiles_for
 from govid.sso.sessions import start_session
 from govid.sso.signout import signed_out
 from govid.web.api import client_ip, render_shared
-
-
-def _next_url(request: HttpRequest) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    # A path on this site only: anything else (another host, or a bare word that redirect()
-    # would try to reverse as a view name) is ignored.
-    if (
-        target
-        and target.startswith("/")
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return iri_to_uri(target)
-    return None
 
 
 def _typed_login(request: HttpRequest) -> str | None:
@@ -70,7 +53,7 @@ def _typed_login(request: HttpRequest) -> str | None:
 @guard("login", account=_typed_login)
 def login_page(request: HttpRequest) -> HttpResponse:
     """The seed's step 1: username, password, "Nhớ mật khẩu", "Quên mật khẩu?"."""
-    next_url = _next_url(request)
+    next_url = redirects.next_url(request)
     context = {"next": next_url, "client_name": client_name_for(next_url)}
     if request.method == "GET":
         if request.user.is_authenticated:

@@ -14,10 +14,9 @@ from django.views.decorators.http import require_POST
 
 from govid.audit.api import record
 from govid.limits.api import guard, remember_device
-from govid.sso import holds
+from govid.sso import holds, redirects
 from govid.sso.factors import keys, steps
 from govid.sso.factors.recent import ask_for_factor_again, factor_checked_recently
-from govid.sso.factors.views import _next_url
 from govid.sso.models import User
 from govid.web.api import client_ip
 
@@ -71,7 +70,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if key is None:
         return _refused(_("Không đăng ký được khoá bảo mật. Vui lòng thử lại."))
     steps.mark_checked(request, [*steps.PASSWORD_ONLY, "hwk"])
-    return JsonResponse({"redirect": _next_url(request) or reverse("sso:factors")})
+    return JsonResponse({"redirect": redirects.next_url(request) or reverse("sso:factors")})
 
 
 @never_cache
@@ -109,7 +108,7 @@ def sign(request: HttpRequest) -> HttpResponse:
         holds.failed(attempt)
         return _refused(_("Khoá bảo mật không được chấp nhận. Vui lòng thử lại."))
     holds.succeeded(attempt)
-    next_url = _next_url(request) or reverse("sso:account")
+    next_url = redirects.next_url(request) or reverse("sso:account")
     if pending is None:  # a re-check before a sensitive action
         steps.mark_checked(request, [*steps.PASSWORD_ONLY, "hwk"])
         record("factor_checked", actor=login, subject=login, ip=ip)

@@ -8,8 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.encoding import iri_to_uri
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -17,25 +15,12 @@ from django.views.decorators.http import require_http_methods
 
 from govid.audit.api import record
 from govid.limits.api import guard, remember_device
-from govid.sso import holds
+from govid.sso import holds, redirects
 from govid.sso.factors import devices, keys, steps, totp
 from govid.sso.factors.forms import CodeForm, EnrolForm
 from govid.sso.factors.policy import grace_ends, lacks_required_factor, must_enrol_now
 from govid.sso.factors.recent import ask_for_factor_again, factor_checked_recently
 from govid.web.api import client_ip
-
-
-def _next_url(request: HttpRequest) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if (
-        target
-        and target.startswith("/")
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return iri_to_uri(target)
-    return None
 
 
 def _check(login: str, code: str) -> str | None:
@@ -58,7 +43,7 @@ def _pending_login(request: HttpRequest) -> str | None:
 @guard("login", account=_pending_login)
 def second_step(request: HttpRequest) -> HttpResponse:
     """After the right password: a code from the app (or a recovery code)."""
-    next_url = _next_url(request)
+    next_url = redirects.next_url(request)
     pending = steps.pending_login(request)
     if pending is None:
         if request.user.is_authenticated:
@@ -121,7 +106,7 @@ def security_page(request: HttpRequest) -> HttpResponse:
         codes = totp.confirm_enrolment(login, form.cleaned_data["code"], ip=client_ip(request))
         if codes is not None:
             steps.mark_checked(request, [*steps.PASSWORD_ONLY, "otp"])
-            context = {"codes": codes, "next": _next_url(request)}
+            context = {"codes": codes, "next": redirects.next_url(request)}
             return render(request, "sso/factors/recovery_codes.html", context)
         form.add_error("code", _("Mã không đúng. Vui lòng nhập mã đang hiện trong ứng dụng."))
     context = _security_context(request, login, form)
@@ -133,7 +118,7 @@ def _security_context(request: HttpRequest, login: str, form: EnrolForm) -> dict
     required = lacks_required_factor(login)
     context: dict[str, Any] = {
         "form": form,
-        "next": _next_url(request),
+        "next": redirects.next_url(request),
         "has_totp": devices.has_totp(login),
         "keys": keys.keys_of(login),
         "has_factor": devices.has_factor(login),
@@ -157,7 +142,7 @@ def _security_context(request: HttpRequest, login: str, form: EnrolForm) -> dict
 def recheck(request: HttpRequest) -> HttpResponse:
     """Confirm the second factor again before a sensitive action."""
     login = request.user.get_username()
-    next_url = _next_url(request)
+    next_url = redirects.next_url(request)
     if not devices.has_factor(login):
         return redirect(steps.enrol_url(next_url))
     form = CodeForm(request.POST if request.method == "POST" else None)
