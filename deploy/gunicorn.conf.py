@@ -1,4 +1,5 @@
-"""gunicorn settings for `make run` and production (GOVID_* variables override)."""
+"""gunicorn settings for the benchmark's comparison (`make bench`, server_floor): production and
+`make run` serve with granian (deploy/serve.py), chosen by that measurement."""
 
 import multiprocessing
 import os

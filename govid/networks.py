@@ -20,7 +20,7 @@ from govid.conf import settings_block
 class OpsSettings:
     # Who may read /metrics: networks in CIDR form (Prometheus scrapes from there).
     metrics_allow: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
-    # Proxies whose X-Forwarded-For / X-Request-ID are believed (nginx in front of gunicorn).
+    # Proxies whose X-Forwarded-For / X-Request-ID are believed (nginx in front of the server).
     trusted_proxies: tuple[str, ...] = ()
 
 

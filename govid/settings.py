@@ -111,7 +111,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Counters (rate limits, login holds) live in the cache. By default the database, so that every
-# process (gunicorn workers, manage.py accounts unblock) shares them (`make setup` runs
+# process (the server's workers, manage.py accounts unblock) shares them (`make setup` runs
 # `createcachetable`); Redis as soon as GOVID_REDIS_URL is set.
 REDIS_URL = env_str("GOVID_REDIS_URL", "")
 CACHES = {

@@ -5,7 +5,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govid.settings")
 application = get_wsgi_application()
 
-# The embedded default sends SMS from a worker thread in each web process (after gunicorn's
+# The embedded default sends SMS from a worker thread in each web process (after the server's
 # fork, as this module is imported by each worker); GOVID_TASKS_WORKER=external turns it off.
 from govid.tasks.worker import start_inprocess_worker  # noqa: E402
 

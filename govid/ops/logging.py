@@ -20,7 +20,7 @@ def utc_time(record: logging.LogRecord) -> str:
     """The record's time in UTC, ISO 8601 to the millisecond: ``2026-12-02T07:46:11.123Z``.
 
     Every instance writes the same clock whatever its machine's zone, and the lines of nginx,
-    gunicorn and several instances sort into one timeline.
+    the server and several instances sort into one timeline.
     """
     moment = datetime.fromtimestamp(record.created, UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(record.msecs):03d}Z"

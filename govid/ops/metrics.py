@@ -1,6 +1,6 @@
 """Prometheus metrics: logins, recoveries by outcome, audited events, SMS states, latency.
 
-Counters are kept by the web processes (added up across gunicorn's processes through
+Counters are kept by the web processes (added up across the server's processes through
 PROMETHEUS_MULTIPROC_DIR); SMS states are read from the message records at each scrape, so
 they hold whatever process (a worker, another instance) moved a message.
 """
@@ -89,7 +89,7 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     if not _allowed(request):
         return HttpResponse(status=403)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        # Several gunicorn processes: add up what each one wrote.
+        # Several server processes: add up what each one wrote.
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:

@@ -1,5 +1,5 @@
 """Parallel wrong passwords for one account, sent at the same moment from many addresses to two
-gunicorn workers: the hold takes exactly ``GOVID_SSO_HOLD_AFTER`` password checks, never one
+server workers: the hold takes exactly ``GOVID_SSO_HOLD_AFTER`` password checks, never one
 more (the attempt takes its place in the count before its password is checked, atomically)."""
 
 from __future__ import annotations
