@@ -32,7 +32,7 @@ def new_ip(v6: bool = False) -> str:
 
 def browser_session() -> requests.Session:
     """A session that, like a browser, sends a request again once when the server had just
-    closed the kept-alive connection it went out on (the server closes idle ones after a few seconds)."""
+    closed the kept-alive connection it went out on (idle ones are closed after seconds)."""
     session = requests.Session()
     again = Retry(
         total=1,

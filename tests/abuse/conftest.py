@@ -1,4 +1,5 @@
-"""The attacker suite's live servers: the production server with two workers, behind a "proxy" on loopback.
+"""The attacker suite's live servers: the production server, two workers, behind a "proxy" on
+loopback.
 
 Unlike the browser tests' server, these keep govid's default limits, so the attacks meet the
 ceilings a deployment has. Accounts for the attacks come from one CSV import.
