@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,6 +52,22 @@ def fresh_database(url: str, name: str) -> str:
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')  # name chosen by the tests, not a user
     return f"{base}/{name}"
+
+
+def _when_accepting(server: PostgresServer, seconds: float = 60) -> None:
+    """The port opens before recovery ends ("the database system is starting up"): wait until
+    the server accepts a connection."""
+    import psycopg
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with psycopg.connect(server.url("postgres"), connect_timeout=5):
+                return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 @contextmanager
@@ -112,6 +129,7 @@ def postgres(*, durable: bool = False) -> Iterator[PostgresServer]:
     try:
         wait_for_port(port, process, Path(log))
         server = PostgresServer(port=port, password=password)
+        _when_accepting(server)
         server.create_database("govid")
         yield server
     finally:
