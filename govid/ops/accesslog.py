@@ -40,6 +40,11 @@ _BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r"})
 LINE_LIMIT = 8 * 1024
 FIELD_LIMIT = 8 * 1024
 HEADERS_LIMIT = 32 * 1024
+# A refused body up to this size is read and discarded after the 413 has gone out (a lingering
+# close, as nginx does): closing with unread bytes in the socket makes the kernel reset the
+# connection, and a client still sending then loses the answer it was given. A body announced
+# larger than this is not waited for: the connection closes at once.
+LINGER_LIMIT = 16 * 1024 * 1024
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
@@ -123,7 +128,7 @@ class Served:
             ]
             start_response(status, headers)
             self.log(environ, status, len(body), started, "-")
-            return [body]
+            return _Refused(body, environ)
         answer: dict[str, Any] = {}
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -144,6 +149,34 @@ class Served:
             os.write(self.fd, line.encode("utf-8", "backslashreplace"))
         except OSError:
             traceback.print_exc()
+
+
+class _Refused:
+    """A refusal's short answer; once it has gone out, what the client still sends of a body
+    within LINGER_LIMIT is read and dropped, so the answer is not lost to a reset."""
+
+    def __init__(self, body: bytes, environ: Environ) -> None:
+        self.body, self.environ = body, environ
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.body
+
+    def close(self) -> None:
+        try:
+            left = int(self.environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return
+        if left > LINGER_LIMIT:
+            return
+        stream = self.environ.get("wsgi.input")
+        try:
+            while left > 0 and stream is not None:
+                chunk = stream.read(min(64 * 1024, left))
+                if not chunk:
+                    return
+                left -= len(chunk)
+        except Exception:  # the client has gone; its answer went out already
+            return
 
 
 class _Logged:

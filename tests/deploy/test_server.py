@@ -10,6 +10,7 @@ query string.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import socket
 import time
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from tests.e2e.conftest import LiveServer, serve
 pytestmark = [pytest.mark.e2e, pytest.mark.once]
 
 HEADER_TIMEOUT_MS = 1500
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +101,23 @@ def test_an_oversized_body_gets_a_readable_413_before_it_is_sent(server):
     assert status == 413
     assert "Nội dung gửi lên quá lớn" in text
     assert time.monotonic() - started < 5  # answered at once, not after reading 50 MB
+    assert healthy(server)
+
+
+def test_a_client_that_sends_its_whole_oversized_body_still_reads_the_413(server):
+    # As a browser uploading a 3 MB form does: the whole body goes out before the answer is
+    # read. Closing on unread bytes would reset the connection and lose the answer (it did, about
+    # one time in twelve here); the server reads what is within its linger limit and drops it.
+    body = b"email=" + b"a" * 3_000_000
+    for _ in range(200):
+        connection = http.client.HTTPConnection("127.0.0.1", port_of(server), timeout=10)
+        try:
+            connection.request("POST", "/quen-mat-khau/", body, FORM)
+            answer = connection.getresponse()
+            assert answer.status == 413
+            assert "Nội dung gửi lên quá lớn" in answer.read().decode()
+        finally:
+            connection.close()
     assert healthy(server)
 
 
