@@ -17,7 +17,7 @@ def check_backoffice(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
     try:
         conf = backoffice_settings()
     except ImproperlyConfigured as error:
-        return [Error(str(error), id="govid.E301")]
+        return [Error(str(error), id="govid.E501")]
     missing = [
         name for name in FONT_FILES.values() if not (Path(conf.letter_font_dir) / name).is_file()
     ]
@@ -28,7 +28,7 @@ def check_backoffice(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
                 f"{conf.letter_font_dir}",
                 hint="Install Debian's fonts-liberation2 (make setup does) or set "
                 "GOVID_BACKOFFICE_LETTER_FONT_DIR.",
-                id="govid.W301",
+                id="govid.W501",
             )
         ]
     return []
