@@ -68,8 +68,8 @@ test-deps: $(BIN)/.installed-test
 # The whole suite twice: on the embedded default, then on PostgreSQL + Redis (throwaway servers
 # started on loopback and stopped by PID).
 test: test-deps setup lint
-	$(BIN)/pytest -q
-	$(BIN)/python -m tests.servers postgres redis -- $(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=15
+	$(BIN)/python -m tests.servers postgres redis -- $(BIN)/pytest -q --durations=15
 
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
