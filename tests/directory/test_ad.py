@@ -138,8 +138,9 @@ def test_ads_refusals_carry_0000052d_and_become_clear_messages(
 
 
 def test_policy_hints_are_refused_by_samba_and_nothing_is_written(samba_ad, container, caplog):
-    """Windows DCs apply history and minimum age to a reset with this control; Samba 4.17
-    refuses it: govid then says the directory is unavailable and names the variable."""
+    """Windows DCs (and Samba from 4.24) apply history and minimum age to a reset with this
+    control; Samba 4.17 answers result 12 (test_ad_policy_hints.py): govid then says the
+    directory is unavailable and names the variable."""
     dn = samba_ad.add_user(container, "an.hints", password=PASSWORD)
     conf = samba_ad.settings(base_dn=container, policy_hints=True)
     directory = AdDirectory(conf, mail_domain="soctrang.gov.vn")

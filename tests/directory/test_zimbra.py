@@ -3,12 +3,14 @@ what the contract does not cover: tokens, statuses, the policy's refusals, outag
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from govid.directory.backends import zimbra as zimbra_backend
 from govid.directory.backends.zimbra import ZimbraDirectory
+from govid.directory.backends.zimbra_soap import ACCOUNT, SoapFault, child, element
 from govid.directory.base import AccountLocked, DirectoryUnavailable, PasswordRefused
 from tests.servers import free_port
 from tests.servers.zimbra import Zimbra
@@ -99,12 +101,6 @@ def test_locking_a_closed_account_leaves_it_closed(zimbra):
             "Mật khẩu chưa đủ mạnh theo quy định của hệ thống thư điện tử: cần thêm chữ hoa, "
             "chữ thường, chữ số hoặc ký tự đặc biệt.",
         ),
-        (
-            {"zimbraPasswordLocked": "TRUE"},
-            "Moi#Matkhau2026",
-            "Hệ thống thư điện tử không cho phép đổi mật khẩu của tài khoản này. Vui lòng liên "
-            "hệ quản trị hệ thống.",
-        ),
     ],
 )
 def test_zimbras_refusals_are_told_in_vietnamese_and_change_nothing(
@@ -155,3 +151,66 @@ def test_accounts_in_reads_every_page_of_the_search(zimbra, monkeypatch):
     listed = directory_for(zimbra).accounts_in(["MYTU-VHTT"])
     assert [a.login for a in listed] == [f"user{n}@soctrang.gov.vn" for n in range(5)]
     assert zimbra.received.count("SearchDirectoryRequest") == 3
+
+
+def user_auth(directory: ZimbraDirectory, login: str, password: str) -> None:
+    """The person's own AuthRequest on the user service, as their mail client sends it."""
+    request = element("AuthRequest", ACCOUNT)
+    child(request, "account", ACCOUNT, login, by="name")
+    child(request, "password", ACCOUNT, password)
+    directory.user.call(request)
+
+
+def test_a_recovery_ends_zimbras_must_change_so_the_chosen_password_is_kept(zimbra):
+    """SetPasswordRequest deletes zimbraPasswordMustChange itself (and skips the minimum age
+    while it is set): govid sends nothing more, and the person is not asked to change again."""
+    zimbra.add_account(LOGIN, PASSWORD, zimbraPasswordMustChange="TRUE", zimbraPasswordMinAge="1")
+    directory = directory_for(zimbra)
+    with pytest.raises(SoapFault) as asked:
+        user_auth(directory, LOGIN, PASSWORD)
+    assert asked.value.code == "account.CHANGE_PASSWORD"
+    directory.set_password(directory.find(LOGIN), "Moi#Matkhau2026")
+    user_auth(directory, LOGIN, "Moi#Matkhau2026")  # an auth token, no CHANGE_PASSWORD
+    assert "zimbraPasswordMustChange" not in zimbra.accounts[LOGIN].attrs
+    assert "ModifyAccountRequest" not in zimbra.received
+
+
+@pytest.mark.parametrize("where", ["account", "class of service"])
+def test_a_locked_password_is_refused_before_anything_is_sent(zimbra, where):
+    """Zimbra's own recovery refuses zimbraPasswordLocked; its admin SetPasswordRequest would
+    not, so govid does (the account's value, else its COS's)."""
+    if where == "account":
+        zimbra.add_account(LOGIN, PASSWORD, zimbraPasswordLocked="TRUE")
+    else:
+        zimbra.add_account(LOGIN, PASSWORD)
+        zimbra.cos["zimbraPasswordLocked"] = "TRUE"
+    directory = directory_for(zimbra)
+    try:
+        with pytest.raises(PasswordRefused) as refused:
+            directory.set_password(directory.find(LOGIN), "Moi#Matkhau2026")
+    finally:
+        zimbra.cos.pop("zimbraPasswordLocked", None)
+    assert refused.value.messages == [
+        "Hệ thống thư điện tử không cho phép đổi mật khẩu của tài khoản này. Vui lòng liên "
+        "hệ quản trị hệ thống."
+    ]
+    assert "SetPasswordRequest" not in zimbra.received
+    assert zimbra.accounts[LOGIN].password == PASSWORD
+
+
+def test_an_admin_that_bypasses_the_policy_gets_the_password_set_and_the_operator_a_warning(
+    zimbra, caplog
+):
+    """With setAccountPassword Zimbra takes a reused password and only names the rule in
+    <message>: the recovery succeeded, so the person is told nothing; the log names the right
+    that makes Zimbra refuse instead."""
+    zimbra.password_right = "setAccountPassword"
+    zimbra.add_account(LOGIN, PASSWORD)
+    directory = directory_for(zimbra)
+    with caplog.at_level(logging.WARNING, logger="govid.directory"):
+        directory.set_password(directory.find(LOGIN), PASSWORD)  # in Zimbra's history
+    assert zimbra.accounts[LOGIN].password == PASSWORD
+    [record] = [r for r in caplog.records if "setAccountPassword" in r.getMessage()]
+    assert "password was recently used" in record.getMessage()
+    assert "grant it changeAccountPassword instead" in record.getMessage()
+    assert PASSWORD not in caplog.text

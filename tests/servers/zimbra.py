@@ -8,7 +8,10 @@ zimbraAccount API reference): SOAP 1.2 envelopes as ``application/soap+xml``, th
 ModifyAccountRequest, SearchDirectoryRequest (OR of equalities only). ``/service/soap``:
 AuthRequest as the user (``account.CHANGE_PASSWORD`` once the password has expired).
 The password policy is the COS's or the account's own: minimum length, upper-case letters,
-minimum age (days), history, ``zimbraPasswordLocked``; statuses as ``zimbraAccountStatus``.
+minimum age (days), history, enforced on SetPasswordRequest as for an admin holding only
+``changeAccountPassword`` (or, ``password_right``, bypassed and named in ``<message>`` as with
+``setAccountPassword``); ``zimbraPasswordMustChange`` as Zimbra's LdapProvisioning.setPassword
+treats it; statuses as ``zimbraAccountStatus``.
 Run alone for ``make run GOVID_DIRECTORY=zimbra``: ``python -m tests.servers.zimbra DIR``.
 """
 
@@ -74,6 +77,9 @@ class Zimbra:
         }
     )
     received: list[str] = field(default_factory=list)  # request names, in order
+    # The admin's right on accounts: changeAccountPassword (the policy is enforced, what
+    # README.md asks for) or setAccountPassword (any password, the broken rule in <message>).
+    password_right: str = "changeAccountPassword"
     tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry (monotonic)
     server: ThreadingHTTPServer | None = None
 
@@ -240,20 +246,36 @@ class Zimbra:
         return response
 
     def set_password(self, request: ET.Element) -> ET.Element:
+        """As LdapProvisioning.setPassword: the policy is enforced for an admin holding only
+        changeAccountPassword; with setAccountPassword the password is set anyway and the answer
+        names the broken rule. zimbraPasswordLocked is not looked at (only a user's own change
+        and ResetPassword do); zimbraPasswordMustChange skips the minimum age and is deleted."""
         box = self.by_id(request.get("id", ""))
         if box is None:
             raise Fault("account.NO_SUCH_ACCOUNT", f"no such account: {request.get('id')}")
         password = request.get("newPassword", "")
-        self.check_policy(box, password)
+        must_change = box.attrs.get("zimbraPasswordMustChange") == "TRUE"
+        violation = None
+        try:
+            self.check_policy(box, password, min_age=not must_change)
+        except Fault as fault:
+            if self.password_right != "setAccountPassword":
+                raise
+            violation = fault.reason
         box.password = password
         keep = int(self.rule(box, "zimbraPasswordEnforceHistory"))
         box.history = [*box.history, password][-max(keep, 1) :]
+        box.attrs.pop("zimbraPasswordMustChange", None)
         box.attrs["zimbraPasswordModifiedTime"] = self.now().strftime("%Y%m%d%H%M%SZ")
-        return ET.Element(f"{{{ADMIN}}}SetPasswordResponse")
+        response = ET.Element(f"{{{ADMIN}}}SetPasswordResponse")
+        if violation:  # ZsMsg.properties' passwordViolation
+            ET.SubElement(response, f"{{{ADMIN}}}message").text = (
+                f"Password violation: account={box.name}, violation={violation}.  "
+                "Password is set successfully."
+            )
+        return response
 
-    def check_policy(self, box: Mailbox, password: str) -> None:
-        if box.attrs.get("zimbraPasswordLocked") == "TRUE":
-            raise Fault("account.PASSWORD_LOCKED", "password is locked and can't be changed")
+    def check_policy(self, box: Mailbox, password: str, *, min_age: bool = True) -> None:
         if len(password) < int(self.rule(box, "zimbraPasswordMinLength")):
             raise Fault("account.INVALID_PASSWORD", "invalid password: too short")
         uppers = sum(c.isupper() for c in password)
@@ -261,8 +283,8 @@ class Zimbra:
             raise Fault(
                 "account.INVALID_PASSWORD", "invalid password: not enough upper case characters"
             )
-        min_age = int(self.rule(box, "zimbraPasswordMinAge"))
-        if min_age and self.modified(box) + timedelta(days=min_age) > self.now():
+        days = int(self.rule(box, "zimbraPasswordMinAge")) if min_age else 0
+        if days and self.modified(box) + timedelta(days=days) > self.now():
             raise Fault("account.PASSWORD_CHANGE_TOO_SOON", "password can't be changed yet")
         if int(self.rule(box, "zimbraPasswordEnforceHistory")) and password in box.history:
             raise Fault("account.PASSWORD_RECENTLY_USED", "password was recently used")
@@ -395,6 +417,7 @@ def zimbra(zimbra_server: Zimbra) -> Zimbra:
     zimbra_server.cos["zimbraPasswordMaxAge"] = "0"
     zimbra_server.cos["zimbraPasswordMinAge"] = "0"
     zimbra_server.received.clear()
+    zimbra_server.password_right = "changeAccountPassword"
     return zimbra_server
 
 

@@ -39,13 +39,13 @@ def refusal_message(code: int | None, text: str = "") -> str:
     """What to tell the user about a password the directory refused.
 
     ``text`` is the server's diagnostic: Samba's AD names the reason after ``0000052D``
-    ("too short", "complexity", "history", "too young"); Windows' says only 0000052D, which
-    gets the general message.
+    ("too short", "complexity", "too young", "already used (previous password)" or "(in
+    history)"); Windows' says only 0000052D, which gets the general message.
     """
     reason = text.lower()
     if code == TOO_SHORT or "too short" in reason:
         return _("Mật khẩu quá ngắn so với quy định của hệ thống thư điện tử.")
-    if code == IN_HISTORY or "history" in reason:
+    if code == IN_HISTORY or "history" in reason or "already used" in reason:
         return _("Mật khẩu này đã được dùng gần đây. Vui lòng chọn mật khẩu khác.")
     if code == INSUFFICIENT_QUALITY:
         return _("Mật khẩu chưa đủ mạnh theo quy định của hệ thống thư điện tử.")

@@ -15,7 +15,7 @@ from typing import ClassVar, NoReturn
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element  # a type; parsing is defusedxml's
 
-from govid.directory.backends.zimbra_refusals import refusal_message
+from govid.directory.backends.zimbra_refusals import password_locked_message, refusal_message
 from govid.directory.backends.zimbra_soap import (
     ACCOUNT,
     ADMIN,
@@ -44,6 +44,7 @@ STATUS = "zimbraAccountStatus"  # active, locked, lockout, closed, maintenance, 
 MODIFIED = "zimbraPasswordModifiedTime"
 MAX_AGE = "zimbraPasswordMaxAge"  # days; 0: never expires
 COS_ID = "zimbraCOSId"
+PASSWORD_LOCKED = "zimbraPasswordLocked"  # noqa: S105  (an attribute name: TRUE, no changes)
 NO_SUCH_ACCOUNT = "account.NO_SUCH_ACCOUNT"
 PAGE_SIZE = 500
 
@@ -105,11 +106,22 @@ class ZimbraDirectory(Directory):
         return True
 
     def set_password(self, account: Account, password: str) -> None:
-        current = self._get(account.login, STATUS)
+        """``SetPasswordRequest``, with the checks of Zimbra's own recovery (ResetPassword).
+
+        ``zimbraPasswordLocked`` (the account's, else its COS's) refuses the change: Zimbra's
+        own recovery and a user's change refuse it, an admin's SetPasswordRequest does not look.
+        ``zimbraPasswordMustChange`` needs nothing: SetPasswordRequest deletes it in the same
+        write (and skips the minimum age while it is set), so the person is not asked to change
+        the password they just chose; a separate ModifyAccountRequest would need one more right
+        and could fail after the password was set.
+        """
+        current = self._get(account.login, f"{STATUS},{PASSWORD_LOCKED}", apply_cos=True)
         if current is None:
             raise AccountNotFound(account.login)
         if self._locked(current):
             raise AccountLocked(account.login)
+        if (attributes(current).get(PASSWORD_LOCKED) or [""])[0].upper() == "TRUE":
+            raise PasswordRefused([password_locked_message()])
         request = admin_request("SetPasswordRequest", id=account.key, newPassword=password)
         try:
             answer = self.admin.call(request, retry=False)  # never sent twice
@@ -117,8 +129,25 @@ class ZimbraDirectory(Directory):
             self._refuse(account, fault)
         notice = answer.findtext(f"{{{ADMIN}}}message")
         if notice:
-            # Zimbra set the password but says it breaks a rule an administrator may bypass.
-            log.warning("Zimbra set the password of %s with a policy notice", account.login)
+            self._bypassed(account, notice, password)
+
+    def _bypassed(self, account: Account, notice: str, password: str) -> None:
+        """Zimbra set a password that breaks its policy: logged for the operator, not shown.
+
+        Zimbra writes ``<message>`` only when the admin account holds ``setAccountPassword``
+        (or is a global admin), which sets any password and names the broken rule afterwards.
+        The password is then set and works, and Zimbra will not ask for another: the person's
+        recovery succeeded and there is nothing for them to do. What is wrong is the right
+        granted to govid (``changeAccountPassword`` makes Zimbra refuse such a password, and
+        govid then shows the refusal next to the field), so the operator is told.
+        """
+        log.warning(
+            "Zimbra set the password of %s against its own policy (%s): govid's admin account "
+            "holds setAccountPassword, which bypasses the policy; grant it "
+            "changeAccountPassword instead (see README.md)",
+            account.login,
+            notice.replace(password, "***") if password else notice,  # never the password
+        )
 
     def password_expires(self, account: Account) -> datetime | None:
         found = self._get(account.login, f"{MODIFIED},{MAX_AGE},{COS_ID}")
@@ -174,8 +203,9 @@ class ZimbraDirectory(Directory):
 
     # --- requests ---
 
-    def _get(self, login: str, attrs: str) -> Element | None:
-        request = admin_request("GetAccountRequest", applyCos="0", attrs=attrs)
+    def _get(self, login: str, attrs: str, *, apply_cos: bool = False) -> Element | None:
+        """The account's own ``attrs``, or with its COS's values where it has none."""
+        request = admin_request("GetAccountRequest", applyCos=str(int(apply_cos)), attrs=attrs)
         child(request, "account", ADMIN, login, by="name")
         try:
             answer = self.admin.call(request)

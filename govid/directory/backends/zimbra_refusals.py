@@ -16,10 +16,7 @@ def refusal_message(code: str, reason: str) -> str | None:
     if code == "account.PASSWORD_CHANGE_TOO_SOON":
         return _("Mật khẩu vừa được thay đổi. Vui lòng thử lại sau.")
     if code == "account.PASSWORD_LOCKED":
-        return _(
-            "Hệ thống thư điện tử không cho phép đổi mật khẩu của tài khoản này. Vui lòng liên "
-            "hệ quản trị hệ thống."
-        )
+        return password_locked_message()
     if code != "account.INVALID_PASSWORD":
         return None
     reason = reason.lower()
@@ -33,3 +30,11 @@ def refusal_message(code: str, reason: str) -> str | None:
             "chữ thường, chữ số hoặc ký tự đặc biệt."
         )
     return _("Hệ thống thư điện tử không chấp nhận mật khẩu này. Vui lòng chọn mật khẩu khác.")
+
+
+def password_locked_message() -> str:
+    """``zimbraPasswordLocked``: the account's password may not be changed, recovery neither."""
+    return _(
+        "Hệ thống thư điện tử không cho phép đổi mật khẩu của tài khoản này. Vui lòng liên "
+        "hệ quản trị hệ thống."
+    )
