@@ -19,11 +19,13 @@ import base64
 import itertools
 import json
 import re
-import threading
 import urllib.parse
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
+
+from tests.servers import loopback_http
+from tests.servers.loopback_http import QuietHandler
 
 USERNAME = "govid-api"
 PASSWORD = "api-secret"
@@ -38,14 +40,13 @@ class Carrier:
 
     @property
     def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return loopback_http.url(self.server)
 
     def start(self) -> Carrier:
         ids = itertools.count(1)
         carrier = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if self.path.startswith("/echo/"):
@@ -56,23 +57,13 @@ class Carrier:
                     status, body, kind = carrier.answer_form(raw, self.headers, next(ids))
                 else:
                     status, body, kind = 404, "not found", "text/plain"
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body.encode())))
-                self.end_headers()
-                self.wfile.write(body.encode())
+                self.answer(status, body, kind)
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = loopback_http.serve(Handler)
         return self
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
+        loopback_http.stop(self.server)
 
     def answer_json(self, raw: bytes, n: int) -> tuple[int, str, str]:
         try:

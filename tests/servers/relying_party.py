@@ -11,15 +11,17 @@ service's ``logoutRequest``) is recorded in ``posts``.
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 from jwcrypto import jwk, jwt
+
+from tests.servers import loopback_http
+from tests.servers.loopback_http import QuietHandler
 
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
@@ -70,13 +72,12 @@ class RelyingPartyServer:
 
     @property
     def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return loopback_http.url(self.server)
 
     def start(self) -> RelyingPartyServer:
         party = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 form = urllib.parse.parse_qs(raw.decode())
@@ -109,21 +110,10 @@ class RelyingPartyServer:
                 self._answer(200, "<!doctype html><title>signed out</title>")
 
             def _answer(self, status: int, body: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Cache-Control", "no-store")
-                self.send_header("Content-Length", str(len(body.encode())))
-                self.end_headers()
-                self.wfile.write(body.encode())
+                self.answer(status, body, Cache_Control="no-store")
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = loopback_http.serve(Handler)
         return self
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
+        loopback_http.stop(self.server)
