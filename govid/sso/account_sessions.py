@@ -3,6 +3,7 @@ reached, and ending one of them or all the others."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from govid.audit.api import record
 from govid.sso import signins
 from govid.sso.devices import describe_agent
+from govid.sso.models import Visit
 from govid.sso.signout import signed_out
 from govid.web.api import client_ip
 
@@ -31,6 +33,12 @@ class SignInRow:
     started_at: datetime
     current: bool
     systems: list[str]
+    # Systems that "Đăng xuất" from another device cannot reach (front-channel logout alone).
+    browser_only: list[str]
+
+
+def _names(visits: Iterable[Visit]) -> list[str]:
+    return sorted({visit.party_name or visit.party for visit in visits})
 
 
 def sign_ins_of(request: HttpRequest) -> list[SignInRow]:
@@ -43,7 +51,8 @@ def sign_ins_of(request: HttpRequest) -> list[SignInRow]:
             ip=sign_in.ip or "",
             started_at=sign_in.started_at,
             current=sign_in.sid == here,
-            systems=sorted({visit.party_name or visit.party for visit in sign_in.visits.all()}),
+            systems=_names(sign_in.visits.all()),
+            browser_only=_names(signins.browser_only(sign_in.visits.all())),
         )
         for sign_in in signins.live_of(request.user.get_username())
     ]
@@ -66,7 +75,19 @@ def end_sign_in(request: HttpRequest, sid: str) -> HttpResponse:
         logout(request)
         return signed_out(request, visits, reverse("sso:login"))
     messages.success(request, _("Đã đăng xuất phiên đăng nhập đó."))
+    _warn_browser_only(request, visits)
     return redirect("sso:account")
+
+
+def _warn_browser_only(request: HttpRequest, visits: list[Visit]) -> None:
+    """Say which systems were not told: only the browser that entered them can sign out."""
+    names = _names(signins.browser_only(visits))
+    if names:
+        messages.warning(
+            request,
+            _("Chưa đăng xuất được khỏi %(systems)s: hãy đăng xuất trên chính thiết bị đó.")
+            % {"systems": ", ".join(names)},
+        )
 
 
 @login_required
@@ -76,9 +97,10 @@ def end_other_sign_ins(request: HttpRequest) -> HttpResponse:
     login = request.user.get_username()
     here = signins.current_sid(request)
     others = [sign_in for sign_in in signins.live_of(login) if sign_in.sid != here]
+    visits: list[Visit] = []
     with transaction.atomic():
         for sign_in in others:
-            signins.end(sign_in)
+            visits.extend(signins.end(sign_in))
         record(
             "other_sign_ins_ended",
             actor=login,
@@ -87,4 +109,5 @@ def end_other_sign_ins(request: HttpRequest) -> HttpResponse:
             count=len(others),
         )
     messages.success(request, _("Đã đăng xuất khỏi các thiết bị khác."))
+    _warn_browser_only(request, visits)
     return redirect("sso:account")

@@ -11,6 +11,10 @@ lock, a phone change) deletes its Django session and tells every system it reach
 - front-channel: each protocol may register ``front=`` giving a URL the browser opens during
   govid's own sign-out page (an iframe), for the systems that asked for it.
 
+A system that only the front channel reaches stays signed in when the sign-in ends away from
+that browser (a reset, a lock, "Đăng xuất" from another device): ``afar=`` tells which visits a
+back-channel message reaches, and ``browser_only`` lists the others, so that nothing claims more.
+
 Nothing here knows any protocol: the protocols know this module.
 """
 
@@ -38,23 +42,43 @@ VISIT_RESOLUTION = 60
 
 BackSender = Callable[[Visit], None]
 FrontUrl = Callable[[Visit], "str | None"]
+AfarCheck = Callable[[Visit], bool]
 
 
 @dataclass(frozen=True)
 class _Logout:
     back: BackSender | None
     front: FrontUrl | None
+    afar: AfarCheck | None
 
 
 _LOGOUTS: dict[str, _Logout] = {}
 
 
 def register_logout(
-    protocol: str, *, back: BackSender | None = None, front: FrontUrl | None = None
+    protocol: str,
+    *,
+    back: BackSender | None = None,
+    front: FrontUrl | None = None,
+    afar: AfarCheck | None = None,
 ) -> None:
     """How ``protocol`` signs a visit out: ``back`` queues a server-to-server message, ``front``
-    gives a URL for the browser (or None when that visit asked for none)."""
-    _LOGOUTS[protocol] = _Logout(back=back, front=front)
+    gives a URL for the browser (or None when that visit asked for none); ``afar`` says whether
+    ``back`` reaches a given visit (when not given: whenever there is a ``back``)."""
+    _LOGOUTS[protocol] = _Logout(back=back, front=front, afar=afar)
+
+
+def reaches_from_afar(visit: Visit) -> bool:
+    """Whether ending the sign-in tells this visit's system without the person's browser."""
+    logout = _LOGOUTS.get(visit.protocol)
+    if logout is None or logout.back is None:
+        return False
+    return logout.afar is None or logout.afar(visit)
+
+
+def browser_only(visits: Iterable[Visit]) -> list[Visit]:
+    """The visits that only the browser that made them can sign out (a front channel alone)."""
+    return [visit for visit in visits if not reaches_from_afar(visit)]
 
 
 def _session_store(session_key: str = "") -> SessionBase:
@@ -184,10 +208,13 @@ def live_of(login: str) -> list[SignIn]:
     return live
 
 
-def end(sign_in: SignIn, *, delete_session: bool = True) -> list[Visit]:
+def end(
+    sign_in: SignIn, *, delete_session: bool = True, asked_by: tuple[str, str] | None = None
+) -> list[Visit]:
     """End one sign-in: its session is deleted and every system it reached is told (back-channel
     once the transaction commits). Returns its visits, for the front-channel page; an already
-    ended sign-in returns none (each system is told once).
+    ended sign-in returns none (each system is told once). ``asked_by`` (protocol, party): the
+    system whose own logout request this answers, which hears back in that answer instead.
 
     ``delete_session=False`` when the session is already void some other way (the account's
     auth epoch moved on): the request that ends it may be running in that very session (a
@@ -200,7 +227,8 @@ def end(sign_in: SignIn, *, delete_session: bool = True) -> list[Visit]:
     if delete_session and sign_in.session_key:
         _session_store().delete(sign_in.session_key)
     visits = list(sign_in.visits.all())
-    transaction.on_commit(partial(_send_back, [v.pk for v in visits]))
+    others = [v.pk for v in visits if (v.protocol, v.party) != asked_by]
+    transaction.on_commit(partial(_send_back, others))
     return visits
 
 

@@ -68,4 +68,9 @@ def deliver_single_logout(visit_id: int, *, ticket: str, attempt: int) -> str:
     return "retry"
 
 
-signins.register_logout(PROTOCOL, back=queue_single_logout)
+def reaches_from_afar(visit: Visit) -> bool:
+    """Whether the visit's service asked for single logout (the others are never told)."""
+    return CasService.objects.filter(name=visit.party, single_logout=True).exists()
+
+
+signins.register_logout(PROTOCOL, back=queue_single_logout, afar=reaches_from_afar)

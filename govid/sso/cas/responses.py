@@ -25,15 +25,17 @@ def _answer(root: ET.Element) -> HttpResponse:
     return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
-def success(user: str, attributes: dict[str, str] | None = None) -> HttpResponse:
-    """authenticationSuccess for ``user``, with ``cas:attributes`` when given (/p3/)."""
+def success(user: str, attributes: dict[str, str | list[str]] | None = None) -> HttpResponse:
+    """authenticationSuccess for ``user``, with ``cas:attributes`` when given (/p3/); a list
+    is a multi-valued attribute: one element per value, as Apereo CAS writes it."""
     root = ET.Element(_cas("serviceResponse"))
     done = ET.SubElement(root, _cas("authenticationSuccess"))
     ET.SubElement(done, _cas("user")).text = user
     if attributes is not None:
         holder = ET.SubElement(done, _cas("attributes"))
         for name, value in attributes.items():
-            ET.SubElement(holder, _cas(name)).text = value
+            for one in [value] if isinstance(value, str) else value:
+                ET.SubElement(holder, _cas(name)).text = one
     return _answer(root)
 
 

@@ -18,8 +18,13 @@ from govid.sso import signins
 from govid.sso.cas import responses, tickets
 from govid.sso.cas.logout import PROTOCOL, TICKET_KEY
 from govid.sso.cas.services import find_service
+from govid.sso.factors.assurance import assurance_of, required_for, second_factor_first
 from govid.sso.signout import signed_out
 from govid.web.api import client_ip, error_page
+
+# authenticationMethod, successfulAuthenticationHandlers: Apereo CAS names the handler that
+# checked each credential; these are govid's names for the checks behind RFC 8176's methods.
+HANDLERS = {"pwd": "PasswordHandler", "otp": "OneTimeCodeHandler", "hwk": "SecurityKeyHandler"}
 
 
 def _flag(value: str | None) -> bool:
@@ -60,6 +65,10 @@ def login(request: HttpRequest) -> HttpResponse:
             return redirect(service_url)
         here = f"{request.path}?{request.GET.urlencode()}"
         return redirect(f"{reverse('sso:login')}?{urlencode({'next': here})}")
+    if required_for(service.name):  # configured to need a second factor: shown before a ticket
+        step = second_factor_first(request, f"{request.path}?{request.GET.urlencode()}")
+        if step is not None:
+            return step
     ticket = tickets.issue(service, service_url, sign_in=sign_in, primary=renew)
     record(
         "cas_signed_in",
@@ -115,14 +124,23 @@ def _validate(request: HttpRequest, *, attributes: bool) -> HttpResponse:
     return responses.success(found.login, _attributes_of(found))
 
 
-def _attributes_of(found: tickets.Validated) -> dict[str, str]:
+def _attributes_of(found: tickets.Validated) -> dict[str, str | list[str]]:
+    """The person, and how the sign-in proved who it is under the names Apereo CAS gives
+    (``authenticationMethod``, ``successfulAuthenticationHandlers``, ``authnContextClass``,
+    ``isFromNewLogin``) and RFC 8176's ``amr``, as the ID token carries it."""
     account = get_directory().find(found.login)
-    values = {
+    proved = assurance_of(found.sid)
+    handlers = [HANDLERS.get(method, method) for method in proved.amr]
+    values: dict[str, str | list[str]] = {
         "mail": found.login,
         "displayName": account.name if account else "",
         "unit": account.unit_name if account else "",
         "unitCode": account.unit_code if account else "",
         "isFromNewLogin": "true" if found.primary else "false",
+        "amr": proved.amr,
+        "authenticationMethod": handlers,
+        "successfulAuthenticationHandlers": handlers,
+        "authnContextClass": proved.acr,
     }
     return {name: value for name, value in values.items() if value}
 

@@ -6,23 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 
-from govid.sso.factors import steps
+from govid.sso.factors.assurance import (
+    SECOND_FACTORS,
+    assurance_of,
+    required_for,
+    second_factor_first,
+)
 from govid.sso.factors.conf import factor_settings
-from govid.sso.factors.devices import has_factor
-from govid.sso.factors.models import SignInFactors
 
-SECOND_FACTORS = {"otp", "hwk", "swk"}
+__all__ = ["SECOND_FACTORS", "acr_values_supported", "factor_claims", "step_up"]
 
 
 def factor_claims(sid: str | None) -> dict[str, Any]:
     """The ``amr`` and ``acr`` claims of the sign-in ``sid`` (a password alone if unknown)."""
-    conf = factor_settings()
-    row = SignInFactors.objects.filter(sid=sid).first() if sid else None
-    amr = list(row.amr) if row is not None else list(steps.PASSWORD_ONLY)
-    strong = bool(SECOND_FACTORS & set(amr))
-    return {"amr": amr, "acr": conf.acr_second_factor if strong else conf.acr_one_factor}
+    found = assurance_of(sid)
+    return {"amr": found.amr, "acr": found.acr}
 
 
 def acr_values_supported() -> list[str]:
@@ -33,11 +32,7 @@ def acr_values_supported() -> list[str]:
 def step_up(request: HttpRequest, *, client_id: str, acr_values: str) -> HttpResponse | None:
     """Where to send the person before the client gets a code: the code check (or the
     enrolment) when the client needs a second factor this sign-in has not shown."""
-    conf = factor_settings()
-    wanted = conf.acr_second_factor in acr_values.split() or client_id in conf.clients_requiring
-    if not wanted or SECOND_FACTORS & set(steps.amr_of(request)):
+    wanted = factor_settings().acr_second_factor in acr_values.split() or required_for(client_id)
+    if not wanted:
         return None
-    back_to = request.get_full_path()
-    if not has_factor(request.user.get_username()):
-        return redirect(steps.enrol_url(back_to))
-    return redirect(steps.recheck_url(back_to))
+    return second_factor_first(request, request.get_full_path())

@@ -30,7 +30,11 @@ from govid.sso.saml.idp import (
 )
 from govid.sso.saml.models import ServiceProvider
 
+# The AuthnContextClassRef of the assertion: SAML 2.0's class for a password over TLS, and the
+# REFEDS multi-factor profile (what Shibboleth, Keycloak and SimpleSAMLphp SPs ask for) once
+# the sign-in showed a second factor. An SP asks for the latter in RequestedAuthnContext.
 AUTHN_CONTEXT = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+MFA_CONTEXT = "https://refeds.org/profile/mfa"
 # An AuthnRequest is answered at most this long after it was made (the person may have to
 # log in first); its ID is remembered as long, so that it is answered once.
 REQUEST_LIFE = timedelta(hours=1)
@@ -85,9 +89,19 @@ def read_authn_request(where: Endpoints, binding: str, params: dict[str, str]) -
     )
 
 
-def answer(read: AuthnRequestRead, person: Person, *, session_index_root: str) -> Answer:
-    """A Response with a signed assertion (the whole Response signed too if the SP asks);
-    each AuthnRequest is answered once."""
+def wants_second_factor(read: AuthnRequestRead) -> bool:
+    """Whether the AuthnRequest's RequestedAuthnContext names the multi-factor class."""
+    context = read.message.requested_authn_context
+    refs = context.authn_context_class_ref if context is not None else []
+    return any((ref.text or "").strip() == MFA_CONTEXT for ref in refs or [])
+
+
+def answer(
+    read: AuthnRequestRead, person: Person, *, session_index_root: str, second_factor: bool = False
+) -> Answer:
+    """A Response with a signed assertion (the whole Response signed too if the SP asks),
+    its AuthnContextClassRef saying whether the sign-in showed a second factor; each
+    AuthnRequest is answered once."""
     sp, server = read.sp, read.server
     name_format = _name_id_format(read)
     name_id = NameID(
@@ -109,7 +123,10 @@ def answer(read: AuthnRequestRead, person: Person, *, session_index_root: str) -
         sp_entity_id=sp.entity_id,
         name_id=name_id,
         userid=person.login,
-        authn={"class_ref": AUTHN_CONTEXT, "authn_auth": server.config.entityid},
+        authn={
+            "class_ref": MFA_CONTEXT if second_factor else AUTHN_CONTEXT,
+            "authn_auth": server.config.entityid,
+        },
         sign_assertion=True,
         sign_response=sp.sign_response,
         sign_alg=SIG_RSA_SHA256,

@@ -17,6 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from govid.audit.api import record
 from govid.sso import signins
 from govid.sso.claims import account_of
+from govid.sso.factors import steps
+from govid.sso.factors.assurance import (
+    SECOND_FACTORS,
+    assurance_of,
+    required_for,
+    second_factor_first,
+)
 from govid.sso.models import User
 from govid.sso.saml import flow
 from govid.sso.saml import logout as slo
@@ -53,13 +60,29 @@ def single_sign_on(request: HttpRequest) -> HttpResponse:
     except SamlError as error:
         return refusal(request, error)
     if _person(request) is None:
-        key = secrets.token_urlsafe(12)
-        pending = dict(list(request.session.get(PENDING, {}).items())[-(PENDING_KEEP - 1) :])
-        pending[key] = {"binding": binding_of(request), "params": params}
-        request.session[PENDING] = pending
-        resume = f"{reverse('saml:continue')}?{urlencode({'k': key})}"
-        return redirect(f"{reverse('sso:login')}?{urlencode({'next': resume})}")
+        return redirect(f"{reverse('sso:login')}?{urlencode({'next': _keep(request, params)})}")
+    if _must_step_up(request, read):
+        step = second_factor_first(request, _keep(request, params))
+        if step is not None:
+            return step
     return _answer(request, read)
+
+
+def _keep(request: HttpRequest, params: dict[str, str]) -> str:
+    """Keep the AuthnRequest in the session while the person logs in (or shows a second
+    factor); the URL that answers it afterwards."""
+    key = secrets.token_urlsafe(12)
+    pending = dict(list(request.session.get(PENDING, {}).items())[-(PENDING_KEEP - 1) :])
+    pending[key] = {"binding": binding_of(request), "params": params}
+    request.session[PENDING] = pending
+    return f"{reverse('saml:continue')}?{urlencode({'k': key})}"
+
+
+def _must_step_up(request: HttpRequest, read: flow.AuthnRequestRead) -> bool:
+    """The SP asks for the multi-factor class (or is configured to need it) and this session
+    has shown no second factor yet."""
+    wanted = flow.wants_second_factor(read) or required_for(read.sp.entity_id)
+    return wanted and not SECOND_FACTORS & set(steps.amr_of(request))
 
 
 @never_cache
@@ -74,6 +97,10 @@ def continue_after_login(request: HttpRequest) -> HttpResponse:
         read = flow.read_authn_request(endpoints_for(request), kept["binding"], kept["params"])
     except SamlError as error:
         return refusal(request, error)
+    if _must_step_up(request, read):
+        step = second_factor_first(request, request.get_full_path())
+        if step is not None:
+            return step
     pending.pop(request.GET.get("k", ""), None)
     request.session[PENDING] = pending
     return _answer(request, read)
@@ -100,7 +127,12 @@ def _answer(request: HttpRequest, read: flow.AuthnRequestRead) -> HttpResponse:
     if person is None or sign_in is None:
         return refusal(request, SamlError("no_request"))
     try:
-        answer = flow.answer(read, person, session_index_root=sign_in.sid)
+        answer = flow.answer(
+            read,
+            person,
+            session_index_root=sign_in.sid,
+            second_factor=assurance_of(sign_in.sid).second_factor,
+        )
     except SamlError as error:
         return refusal(request, error)
     signins.record_visit(
@@ -152,7 +184,7 @@ def single_logout(request: HttpRequest) -> HttpResponse:
             ip=client_ip(request),
             client=read.sp.name,
         )
-        visits = signins.end(sign_in)
+        visits = signins.end(sign_in, asked_by=("saml", read.sp.entity_id))
     if sign_in is None or sign_in.sid == signins.current_sid(request):
         logout(request)  # this browser's govid session, if it was the one named
     # The other systems of the sign-in hear of it (front-channel ones through this page);
