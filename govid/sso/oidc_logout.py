@@ -177,4 +177,13 @@ def frontchannel_url(visit: Visit) -> str | None:
     return str(add_params_to_uri(party.frontchannel_logout_uri, params))
 
 
-signins.register_logout(PROTOCOL, back=queue_backchannel, front=frontchannel_url)
+def reaches_from_afar(visit: Visit) -> bool:
+    """A relying party is told without the person's browser only by back-channel logout; one
+    with front-channel logout alone is signed out only by the browser that entered it."""
+    party = _party_of(visit.party)
+    return party is not None and bool(party.backchannel_logout_uri)
+
+
+signins.register_logout(
+    PROTOCOL, back=queue_backchannel, front=frontchannel_url, afar=reaches_from_afar
+)

@@ -229,3 +229,16 @@ def test_add_client_takes_the_logout_uris_and_refuses_a_fragment():
             "--backchannel-logout-uri", "https://x.soctrang.gov.vn/logout#frag",
             stdout=StringIO(),
         )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_with_front_channel_logout_alone_is_named_browser_only(account, party_server):
+    front_only = _register(party_server, back="", front="/frontchannel")
+    browser = signed_in()
+    _id_token(front_only, browser)
+    back = _register(party_server)
+    _id_token(back, browser)
+    visits = list(SignIn.objects.get(sid=browser.session[signins.SID]).visits.all())
+    assert [v.party for v in signins.browser_only(visits)] == [front_only.client_id]
+    page = browser.get("/tai-khoan/").content.decode()
+    assert "Hệ thống một cửa" in page
