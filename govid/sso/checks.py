@@ -8,6 +8,7 @@ from typing import Any
 from django.core.checks import CheckMessage, Error, register
 from django.core.exceptions import ImproperlyConfigured
 
+from govid.sso import key_check  # noqa: F401  (registers the deployment's key check)
 from govid.sso.conf import sso_settings
 
 

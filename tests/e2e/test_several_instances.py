@@ -1,8 +1,11 @@
-"""Two govid instances (gunicorn each) on one PostgreSQL and one Redis, as a province runs them
-behind a load balancer: whatever one instance starts, the other one finishes or refuses.
+"""Two govid instances on one PostgreSQL and one Redis, as a province runs them behind a load
+balancer (tests/e2e/instances.py): whatever one instance starts, the other one finishes or
+refuses.
 
 The person's browser is one cookie jar used against both instances (cookies belong to the
-host, whatever the port), so each request may land on either one, as behind nginx.
+host, whatever the port), so each request may land on either one, as behind nginx. The browser
+journeys (federation, second factors) go through nginx itself in front of both, each step sent
+to the instance the test names, so that the service providers and WebAuthn see one address.
 """
 
 from __future__ import annotations
@@ -13,86 +16,30 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import Page
 
-from tests.e2e.conftest import ROOT, LiveServer, serve
+from tests.e2e.conftest import ROOT, LiveServer
+from tests.e2e.factors import authenticator_app_journey, passkey_journey
+from tests.e2e.factors import new_account as new_account_without_factor
+from tests.e2e.federation import one_login_then_one_logout, systems_for
+from tests.e2e.instances import Deployment, two_instances
 from tests.e2e.oidc import PASSWORD, Browser, new_account
-from tests.servers import stop
-from tests.servers.postgres import fresh_database, postgres
-from tests.servers.redis import redis
+from tests.e2e.people import sized_page
+from tests.servers.nginx import INSTANCE_HEADER, nginx_in_front
 
 pytestmark = pytest.mark.e2e
 NEW_PASSWORD = "Moi#Matkhau2026"
 
 
-@dataclass
-class Deployment:
-    a: LiveServer
-    b: LiveServer
-    outbox: Path
-
-    def code_for(self, phone: str, *, after: int = 0, timeout: float = 15.0) -> str:
-        """The code of the (after+1)-th SMS to ``phone``, whichever process sent it."""
-        reader = LiveServer(url="", var_dir=self.outbox.parent, env={})
-        return reader.wait_for_code(phone, after=after, timeout=timeout)
-
-    def sent_to(self, phone: str) -> int:
-        return len(LiveServer(url="", var_dir=self.outbox.parent, env={}).messages(phone))
-
-    def events(self, action: str, subject: str) -> int:
-        """How many audit events of ``action`` about ``subject`` the shared database holds."""
-        code = (
-            "from govid.audit.models import Event;"
-            f"print(Event.objects.filter(action={action!r}, subject={subject!r}).count())"
-        )
-        return int(self.a.manage("shell", "-c", code).split()[-1])
-
-
-def _shared_backends(stack: ExitStack) -> tuple[str, str]:
-    """One PostgreSQL database and one Redis database for both instances: the suite's servers
-    when it runs on them, else throwaway ones started here."""
-    name = f"govid_instances_{os.getpid()}"
-    database = os.environ.get("GOVID_DATABASE_URL", "")
-    if database.startswith("postgresql://"):
-        database = fresh_database(database, name)
-    else:
-        database = stack.enter_context(postgres()).create_database(name)
-    cache = os.environ.get("GOVID_REDIS_URL", "")
-    cache = cache.rsplit("/", 1)[0] + "/2" if cache else stack.enter_context(redis()).url()
-    return database, cache
-
-
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    shared = tmp_path_factory.mktemp("shared")
-    with ExitStack() as stack:
-        database, cache = _shared_backends(stack)
-        env = {
-            "GOVID_DATABASE_URL": database,
-            "GOVID_REDIS_URL": cache,
-            "GOVID_SECRET_KEY": "several-instances-" + "k" * 40,  # one deployment, one key
-            "GOVID_AUDIT_KEY": "several-instances-audit-" + "a" * 40,  # and one audit key
-            "GOVID_SMS_OUTBOX": str(shared / "sms-outbox.jsonl"),
-            "GOVID_TASKS_WORKER": "external",
-            "GOVID_WORKERS": "2",
-        }
-        a = stack.enter_context(serve(tmp_path_factory.mktemp("instance-a"), **env))
-        b = stack.enter_context(serve(tmp_path_factory.mktemp("instance-b"), setup=(), **env))
-        worker = subprocess.Popen(
-            [sys.executable, "manage.py", "worker"],
-            cwd=ROOT,
-            env=a.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
-        stack.callback(stop, worker)
-        yield Deployment(a=a, b=b, outbox=shared / "sms-outbox.jsonl")
+    with two_instances(tmp_path_factory.mktemp) as both:
+        yield both
 
 
 def _ask_for_code(deployment: Deployment, browser: Browser, login: str) -> requests.Response:
@@ -290,3 +237,116 @@ def test_both_instances_seal_one_audit_chain_that_verifies(deployment):
     new_account(deployment.b)
     verified = json.loads(deployment.b.manage("audit", "verify").splitlines()[-1])
     assert verified["intact"] is True and verified["rows"] > 2
+
+
+def _check_database(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`govid check --database default`, the checks `govid migrate` runs before it starts."""
+    command = [sys.executable, "manage.py", "check", "--database", "default"]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+
+
+def test_an_instance_with_signing_keys_of_its_own_is_refused_by_the_start_check(
+    deployment, tmp_path
+):
+    """Instance C was set up without a copy of var/oidc-keys/: it made a key of its own, and
+    the check says what to copy before it serves anything. B, with the copy, passes."""
+    refused = _check_database({**deployment.b.env, "GOVID_VAR_DIR": str(tmp_path)})
+    assert refused.returncode == 1
+    assert "(govid.E310) This instance's ID token signing key is not the one" in refused.stderr
+    assert "Copy var/oidc-keys/ from an instance that runs" in refused.stderr
+    assert refused.stderr.count("govid.E310") == 1  # the secret key and SAML files are shared
+    assert _check_database(deployment.b.env).returncode == 0
+
+
+# --- Through nginx in front of both instances: federation and second factors ---------------
+
+in_the_postgres_pass = pytest.mark.skipif(
+    not os.environ.get("GOVID_DATABASE_URL", "").startswith("postgresql"),
+    reason="the browser journeys across instances run in the PostgreSQL + Redis pass",
+)
+INSTANCES = {"A": "0", "B": "1"}  # nginx's upstream order
+
+
+@pytest.fixture(scope="module")
+def public(
+    deployment: Deployment, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The one address people and systems use: nginx in front of A and B. ``manage`` runs on
+    A's machine; what it registers is the shared database's."""
+    root = tmp_path_factory.mktemp("nginx")
+    with nginx_in_front(root, [deployment.a.url, deployment.b.url]) as front:
+        yield LiveServer(url=front.url, var_dir=deployment.a.var_dir, env=deployment.a.env)
+
+
+def _routes(steps: dict[str, str]) -> Callable[[Page, str], None]:
+    """A journey's ``route``: each named step sent to instance A or B."""
+
+    def route(page: Page, step: str) -> None:
+        page.set_extra_http_headers({INSTANCE_HEADER: INSTANCES[steps[step]]})
+
+    return route
+
+
+class Served:
+    """What each instance served from now on, read from its access log."""
+
+    def __init__(self, deployment: Deployment) -> None:
+        self.logs = {
+            "A": deployment.a.var_dir / "access.log",
+            "B": deployment.b.var_dir / "access.log",
+        }
+        self.start = {name: _size(log) for name, log in self.logs.items()}
+
+    def saw(self, instance: str, request: str) -> bool:
+        """Whether ``instance`` served ``request`` ("POST /dang-xuat/") since the start."""
+        with open(self.logs[instance], encoding="utf-8") as log:
+            log.seek(self.start[instance])
+            lines = log.read()
+        return f'"{request} HTTP/1.1"' in lines
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
+@in_the_postgres_pass
+def test_one_login_and_one_logout_reach_every_system_through_both_instances(
+    browser, deployment, public
+):
+    served = Served(deployment)
+    steps = {"cas": "A", "saml": "B", "oidc": "A", "account": "B", "logout": "B", "after": "A"}
+    with systems_for(public) as systems:
+        login, _ = new_account(public)
+        page = sized_page(browser, 360, timeout=30_000)
+        one_login_then_one_logout(page, systems, login, route=_routes(steps))
+        page.context.close()
+    # The login was A's; the SP's request and the sign-out were B's.
+    assert served.saw("A", "POST /") and not served.saw("B", "POST /")
+    assert served.saw("B", "GET /saml/sso/redirect/")
+    assert served.saw("B", "POST /dang-xuat/") and not served.saw("A", "POST /dang-xuat/")
+
+
+@in_the_postgres_pass
+def test_an_app_enrolled_on_one_instance_signs_in_on_the_other_and_its_code_works_once(
+    browser, deployment, public
+):
+    served = Served(deployment)
+    login = new_account_without_factor(public, "e2e.hai.may", "Huỳnh Văn Hai Máy")
+    steps = {"enrol": "A", "code": "B", "replay": "A", "recovery": "A", "recovery again": "B"}
+    page = sized_page(browser, 360, timeout=30_000)
+    authenticator_app_journey(page, public, login, route=_routes(steps))
+    page.context.close()
+    assert served.saw("A", "POST /tai-khoan/bao-mat/")  # the enrolment
+    assert served.saw("B", "POST /dang-nhap/xac-thuc/")  # the code; a recovery code used again
+    assert served.saw("A", "POST /dang-nhap/xac-thuc/")  # the code replayed; a recovery code
+
+
+@in_the_postgres_pass
+def test_a_passkey_enrolled_on_one_instance_signs_in_on_the_other(browser, deployment, public):
+    served = Served(deployment)
+    login = new_account_without_factor(public, "e2e.khoa.hai.may", "Lương Thị Khoá Máy")
+    passkey_journey(browser, public, login, route=_routes({"enrol": "A", "sign in": "B"}))
+    assert served.saw("A", "POST /tai-khoan/bao-mat/khoa/")  # the passkey made
+    assert not served.saw("B", "POST /tai-khoan/bao-mat/khoa/")
+    assert served.saw("B", "POST /dang-nhap/xac-thuc/khoa/")  # the passkey used
+    assert not served.saw("A", "POST /dang-nhap/xac-thuc/khoa/")
