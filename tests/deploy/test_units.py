@@ -53,6 +53,12 @@ def test_the_worker_unit_runs_the_worker_the_web_processes_leave_the_sms_to():
     assert environment_file()["GOVID_TASKS_WORKER"] == "external"
 
 
+def test_the_web_unit_runs_the_deployment_checks_before_it_serves():
+    web = (SYSTEMD / "govid.service").read_text()
+    check = "ExecStartPre=/srv/govid/.venv/bin/python manage.py check --deploy --database default"
+    assert web.index(check) < web.index("ExecStart=/srv/govid/.venv/bin/python deploy/serve.py")
+
+
 def test_the_example_configuration_passes_the_deployment_checks(tmp_path):
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("GOVID_")},
