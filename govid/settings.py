@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "govid.ops.middleware.RequestMiddleware",
+    "govid.sso.notices.events.NoticeRequestMiddleware",  # the browser a security notice names
     "govid.web.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -262,6 +263,10 @@ GOVID_BACKOFFICE = env_block("GOVID_BACKOFFICE_")
 GOVID_SMS = {"outbox": str(VAR_DIR / "sms-outbox.jsonl"), **env_block("GOVID_SMS_")}
 GOVID_SSO = env_block("GOVID_SSO_")
 GOVID_FACTORS = env_block("GOVID_FACTORS_")
+# Security notices (govid/sso/notices/): each event's channels, and the SMTP server of the
+# e-mails (no GOVID_SMTP_HOST: no e-mail notices).
+GOVID_NOTICES = env_block("GOVID_NOTICES_")
+GOVID_SMTP = env_block("GOVID_SMTP_")
 GOVID_DEMO = {"port": env_str("PORT", "8000")}  # the demo relying party's (make run's PORT)
 _SSO = read_block(SsoSettings, "GOVID_SSO", GOVID_SSO)
 SESSION_COOKIE_AGE = int(_SSO.remember_for.total_seconds())  # "Nhớ mật khẩu"

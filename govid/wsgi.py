@@ -10,3 +10,8 @@ application = get_wsgi_application()
 from govid.tasks.worker import start_inprocess_worker  # noqa: E402
 
 start_inprocess_worker()
+
+# Said once at start, not an error: without an SMTP server, security notices go by SMS only.
+from govid.sso.notices.mail import say_if_email_off  # noqa: E402
+
+say_if_email_off()

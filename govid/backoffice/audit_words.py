@@ -50,6 +50,10 @@ SENTENCES: dict[str, Promise] = {
     "factor_checked": _("%(subject)s xác nhận lại bằng mã xác thực hai bước"),
     "factor_recovery_code_used": _("%(subject)s dùng một mã khôi phục của xác thực hai bước"),
     "factor_recovery_codes_made": _("%(subject)s tạo bộ mã khôi phục mới cho xác thực hai bước"),
+    # security notices
+    "notice_emailed": _("Gửi thư báo %(notice)s tới hộp thư của %(subject)s"),
+    "notice_texted": _("Gửi tin nhắn SMS báo %(notice)s tới số điện thoại của %(subject)s"),
+    "notice_not_emailed": _("Không gửi được thư báo %(notice)s tới hộp thư của %(subject)s"),
     # passwords and their recovery
     "password_changed": _("%(subject)s đổi mật khẩu"),
     "password_change_failed": _("%(subject)s nhập sai mật khẩu hiện tại khi đổi mật khẩu"),
@@ -108,6 +112,12 @@ SENTENCES: dict[str, Promise] = {
     "oidc_refused": _("%(actor)s không cho ứng dụng %(client)s dùng thông tin tài khoản"),
     "saml_signed_in": _("%(actor)s đăng nhập vào hệ thống %(client)s (SAML)"),
     "cas_signed_in": _("%(actor)s đăng nhập vào hệ thống %(client)s (CAS)"),
+    "cas_proxy_granted": _(
+        "%(actor)s cho phép hệ thống %(proxy)s thay mặt mình đăng nhập vào hệ thống khác (CAS)"
+    ),
+    "cas_proxied": _(
+        "Hệ thống %(proxy)s thay mặt %(actor)s đăng nhập vào hệ thống %(target)s (CAS)"
+    ),
     "sign_in_ended": _("%(actor)s đăng xuất một phiên đăng nhập của mình"),
     "other_sign_ins_ended": _(
         "%(actor)s đăng xuất khỏi các thiết bị khác (%(count)s phiên đăng nhập)"
@@ -157,6 +167,12 @@ SOURCES: dict[str, Promise] = {
     "cli": _("dòng lệnh quản trị"),
 }
 PHONES: dict[str, Promise] = {"full": _("đầy đủ"), "masked": _("đã che")}
+NOTICES: dict[str, Promise] = {
+    "new_device": _("đăng nhập từ thiết bị mới"),
+    "factor_added": _("thêm cách xác thực hai bước"),
+    "factor_removed": _("gỡ cách xác thực hai bước"),
+    "password_changed": _("đổi mật khẩu"),
+}
 STEPS: dict[str, Promise] = {
     "login": _("đăng nhập"),
     "lookup": _("tìm tài khoản"),
@@ -209,6 +225,10 @@ KINDS: dict[str, tuple[Promise, tuple[str, ...]]] = {
             "factor_recovery_codes_made",
         ),
     ),
+    "notices": (
+        _("Thông báo bảo mật"),
+        ("notice_emailed", "notice_texted", "notice_not_emailed"),
+    ),
     "passwords": (
         _("Đổi mật khẩu"),
         ("password_changed", "password_change_failed", "password_change_refused"),
@@ -248,6 +268,8 @@ KINDS: dict[str, tuple[Promise, tuple[str, ...]]] = {
             "oidc_refused",
             "saml_signed_in",
             "cas_signed_in",
+            "cas_proxy_granted",
+            "cas_proxied",
             "sign_in_ended",
             "other_sign_ins_ended",
             "oidc_code_replayed",
@@ -327,6 +349,7 @@ class Narrator:
             ("phones", PHONES),
             ("step", STEPS),
             ("scope", SCOPES),
+            ("notice", NOTICES),
         ):
             if key in data and str(data[key]) in table:
                 words[key] = str(table[str(data[key])])

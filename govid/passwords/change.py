@@ -5,14 +5,11 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from govid import clock
 from govid.audit.api import record
 from govid.directory.api import Account, get_directory, password_changed
 from govid.passwords import history
 from govid.passwords.conf import password_settings
 from govid.passwords.policy import check_policy
-from govid.sms.api import password_changed_text, queue_sms
-from govid.web.api import support_settings
 
 
 def policy_errors(account: Account, password: str, *, check_current: bool = True) -> list[str]:
@@ -43,15 +40,13 @@ def policy_errors(account: Account, password: str, *, check_current: bool = True
 def apply_new_password(
     account: Account, password: str, *, actor: str, action: str, ip: str | None
 ) -> None:
-    """Write the password, end the account's sessions, audit it, queue the SMS notice.
+    """Write the password, end the account's sessions, audit it.
 
     Must run inside the caller's ``transaction.atomic()`` so that a refusal undoes everything.
+    The person is told (e-mail, SMS: GOVID_NOTICES_PASSWORD_CHANGED) by the security notices,
+    which read the audit event in this same transaction: no notice for a change rolled back.
     """
     history.remember_current(account)
     get_directory().set_password(account, password)
     password_changed.send(sender=Account, account=account, actor=actor)
     record(action, actor=actor, subject=account.login, ip=ip)
-    if account.phone:
-        text = password_changed_text(clock.now(), support=support_settings().phone)
-        # Queued in the same transaction: no notice for a change that was rolled back.
-        queue_sms(account.phone, text, purpose="notice", account=account.login)

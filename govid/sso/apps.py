@@ -12,9 +12,14 @@ class SsoConfig(AppConfig):
     def ready(self) -> None:
         from govid.sso import checks, oidc_logout, receivers  # noqa: F401  (registers them)
         from govid.sso.cas import logout as cas_logout  # noqa: F401  (registers CAS logout)
+        from govid.sso.notices import checks as notice_checks  # noqa: F401
+        from govid.sso.notices import events as notice_events  # noqa: F401
+        from govid.sso.notices.mail import rescue_stale
         from govid.sso.saml import register_logout
+        from govid.tasks.api import register_periodic
 
         register_logout()
+        register_periodic(rescue_stale)  # notice e-mails a stopped worker left behind
 
 
 class OAuthConfig(dot.DOTConfig):  # type: ignore[misc]

@@ -205,5 +205,6 @@ from govid.sso.factors.models import (  # noqa: E402, F401
     SignInFactors,
     TotpDevice,
 )
+from govid.sso.notices.models import KnownBrowser, MailNotice  # noqa: E402, F401
 from govid.sso.portal.models import SystemTile  # noqa: E402, F401
 from govid.sso.saml.models import ServiceProvider  # noqa: E402, F401

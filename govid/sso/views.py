@@ -37,6 +37,7 @@ from govid.sso.clients import client_name_for
 from govid.sso.factors import steps as factor_steps
 from govid.sso.forms import ChangePasswordForm, LoginForm
 from govid.sso.models import User
+from govid.sso.notices import events as notices
 from govid.sso.portal.tiles import tiles_for
 from govid.sso.sessions import start_session
 from govid.sso.signout import signed_out
@@ -67,6 +68,8 @@ def login_page(request: HttpRequest) -> HttpResponse:
             after = factor_steps.next_step_url(request, next_url)  # the second step, enrolment
             response = redirect(after or next_url or "sso:account")
             remember_device(request, response, user.login)  # its own recovery budget
+            if request.user.is_authenticated:  # not only past the password: signed in
+                notices.signed_in(request, response, user.login)  # a new device is told
             return response
     expired = status == PASSWORD_EXPIRED
     return render(

@@ -220,9 +220,11 @@ def test_any_filter_gives_a_page_and_exports(world, query):
 # What the portal can store: no NUL (refused before any view; PostgreSQL's text and jsonb
 # hold none).
 storable = st.text(max_size=12).filter(lambda t: "\x00" not in t)
+# A detail's name: never one of record()'s own parameters (no caller can pass those as data).
+detail_name = storable.filter(lambda t: t not in ("action", "actor", "subject", "ip"))
 
 
-@given(action=st.sampled_from(sorted(SENTENCES)), data=st.dictionaries(storable,
+@given(action=st.sampled_from(sorted(SENTENCES)), data=st.dictionaries(detail_name,
        st.one_of(any_text.filter(lambda t: "\x00" not in t), st.integers(), st.booleans(),
                  st.none()), max_size=4))  # fmt: skip
 def test_any_data_of_any_action_reads_as_a_sentence(world, action, data):

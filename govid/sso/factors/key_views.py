@@ -18,6 +18,7 @@ from govid.sso import holds, redirects
 from govid.sso.factors import keys, steps
 from govid.sso.factors.recent import ask_for_factor_again, factor_checked_recently
 from govid.sso.models import User
+from govid.sso.notices import events as notices
 from govid.web.api import client_ip
 
 
@@ -118,6 +119,7 @@ def sign(request: HttpRequest) -> HttpResponse:
         return _refused(_("Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại."), 403)
     response = JsonResponse({"redirect": next_url})
     remember_device(request, response, user.login)
+    notices.signed_in(request, response, user.login)  # a new device is told
     return response
 
 

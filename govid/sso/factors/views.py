@@ -20,6 +20,7 @@ from govid.sso.factors import devices, keys, steps, totp
 from govid.sso.factors.forms import CodeForm, EnrolForm
 from govid.sso.factors.policy import grace_ends, lacks_required_factor, must_enrol_now
 from govid.sso.factors.recent import ask_for_factor_again, factor_checked_recently
+from govid.sso.notices import events as notices
 from govid.web.api import client_ip
 
 
@@ -78,6 +79,7 @@ def second_step(request: HttpRequest) -> HttpResponse:
                 return redirect("sso:login")
             response = redirect(next_url or "sso:account")
             remember_device(request, response, user.login)
+            notices.signed_in(request, response, user.login)  # a new device is told
             return response
     return render(request, "sso/factors/second_step.html", context, status=status)
 
