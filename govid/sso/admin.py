@@ -387,5 +387,6 @@ class GrantAdmin(ReadOnly, dot.GrantAdmin):  # type: ignore[misc]
         return str(super().masked_code(obj))
 
 
-# The SAML service providers (govid.sso.saml.admin registers its own).
+# The SAML service providers and the CAS services (each registers its own).
+from govid.sso.cas import admin as cas_admin  # noqa: E402, F401
 from govid.sso.saml import admin as saml_admin  # noqa: E402, F401

@@ -49,6 +49,10 @@ class SsoSettings:
     backchannel_timeout: timedelta = timedelta(seconds=5)
     logout_token_ttl: timedelta = timedelta(minutes=2)
     cas_ticket_ttl: timedelta = timedelta(seconds=10)  # a CAS service ticket's life
+    # CAS proxy callbacks (pgtUrl): each GET's time limit (the validation waits for it), and
+    # whether plain http may reach a callback on 127.0.0.1/localhost (tests, never production).
+    cas_proxy_callback_timeout: timedelta = timedelta(seconds=3)
+    cas_proxy_http_loopback: bool = False
     # The SAML identity provider's key and certificate (PEM files); empty: made in var/ once.
     saml_key_file: str = ""
     saml_cert_file: str = ""

@@ -51,6 +51,7 @@ NOT_PAGES = {
     "cas:p3-service-validate": "XML for CAS services",
     "cas:proxy-validate": "XML for CAS services",
     "cas:p3-proxy-validate": "XML for CAS services",
+    "cas:proxy": "XML for CAS services",
     "oauth2_provider:oauth-server-metadata": "JSON for relying parties",
     "oauth2_provider:oidc-connect-discovery-info": "JSON for relying parties",
     "oauth2_provider:jwks-info": "JSON for relying parties",

@@ -168,7 +168,7 @@ def test_missing_parameters_and_other_tickets_are_refused(account, service):
     assert _failure(_validate("PT-123", path="proxyValidate")) == "INVALID_TICKET"
 
 
-def test_no_service_may_proxy(account, service):
+def test_a_service_not_registered_to_proxy_gets_no_pgt(account, service):
     ticket = _ticket(_signed_in())
     root = _validate(ticket, pgtUrl="https://motcua.soctrang.gov.vn/pgt")
     assert _failure(root) == "UNAUTHORIZED_SERVICE_PROXY"
@@ -225,6 +225,8 @@ def test_the_command_adds_lists_shows_and_removes_services(db):
         "protocol": "cas",
         "service_url": SERVICE,
         "single_logout": True,
+        "proxy_callback": "",
+        "accept_proxies": False,
     }
     assert run("list-cas-services") == [added]
     assert run("show-cas-service", "Văn phòng điện tử") == added

@@ -15,6 +15,15 @@ def add_arguments(sub: Any) -> None:
     add.add_argument(
         "--single-logout", action="store_true", help="POST a logoutRequest at sign-out"
     )
+    add.add_argument(
+        "--proxy-callback",
+        default="",
+        metavar="URL_PREFIX",
+        help="may proxy: proxy-granting tickets go to a pgtUrl under this https prefix",
+    )
+    add.add_argument(
+        "--accept-proxies", action="store_true", help="accept proxy tickets from other services"
+    )
     sub.add_parser("list-cas-services", help="list the CAS services as JSON")
     for verb in ("show-cas-service", "remove-cas-service"):
         sub.add_parser(verb).add_argument("name")
@@ -27,6 +36,8 @@ def handle(action: str, options: dict[str, Any]) -> Any:
             options["name"],
             service_url=options["service_url"],
             single_logout=options["single_logout"],
+            proxy_callback=options["proxy_callback"],
+            accept_proxies=options["accept_proxies"],
             actor="cli",
         )
         return services.describe(service)

@@ -25,9 +25,16 @@ def _answer(root: ET.Element) -> HttpResponse:
     return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
-def success(user: str, attributes: dict[str, str | list[str]] | None = None) -> HttpResponse:
+def success(
+    user: str,
+    attributes: dict[str, str | list[str]] | None = None,
+    *,
+    pgt_iou: str | None = None,
+    proxies: tuple[str, ...] = (),
+) -> HttpResponse:
     """authenticationSuccess for ``user``, with ``cas:attributes`` when given (/p3/); a list
-    is a multi-valued attribute: one element per value, as Apereo CAS writes it."""
+    is a multi-valued attribute: one element per value, as Apereo CAS writes it. A PGTIOU when
+    a proxy-granting ticket went to the callback; a proxy ticket's chain, most recent first."""
     root = ET.Element(_cas("serviceResponse"))
     done = ET.SubElement(root, _cas("authenticationSuccess"))
     ET.SubElement(done, _cas("user")).text = user
@@ -36,12 +43,33 @@ def success(user: str, attributes: dict[str, str | list[str]] | None = None) -> 
         for name, value in attributes.items():
             for one in [value] if isinstance(value, str) else value:
                 ET.SubElement(holder, _cas(name)).text = one
+    if pgt_iou:
+        ET.SubElement(done, _cas("proxyGrantingTicket")).text = pgt_iou
+    if proxies:
+        chain = ET.SubElement(done, _cas("proxies"))
+        for proxy in proxies:
+            ET.SubElement(chain, _cas("proxy")).text = proxy
     return _answer(root)
 
 
 def failure(code: str, message: str) -> HttpResponse:
     root = ET.Element(_cas("serviceResponse"))
     failed = ET.SubElement(root, _cas("authenticationFailure"), {"code": code})
+    failed.text = message
+    return _answer(root)
+
+
+def proxy_success(ticket: str) -> HttpResponse:
+    """/cas/proxy's answer: the proxy ticket (CAS 3.0, 2.7.2)."""
+    root = ET.Element(_cas("serviceResponse"))
+    done = ET.SubElement(root, _cas("proxySuccess"))
+    ET.SubElement(done, _cas("proxyTicket")).text = ticket
+    return _answer(root)
+
+
+def proxy_failure(code: str, message: str) -> HttpResponse:
+    root = ET.Element(_cas("serviceResponse"))
+    failed = ET.SubElement(root, _cas("proxyFailure"), {"code": code})
     failed.text = message
     return _answer(root)
 

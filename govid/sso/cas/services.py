@@ -11,6 +11,9 @@ from django.db import transaction
 from govid.audit.api import record
 from govid.sso.cas.models import CasService
 
+# The hosts a plain-http proxy callback may name: this machine (tests, a local proxy).
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
 
 class ServiceError(ValueError):
     """A one-line reason why the service cannot be added, shown or removed."""
@@ -33,20 +36,44 @@ def find_service(service_url: str) -> CasService | None:
     return max(found, key=lambda s: len(s.service_url), default=None)
 
 
-def add_service(name: str, *, service_url: str, single_logout: bool, actor: str) -> CasService:
+def check_proxy_callback(prefix: str) -> None:
+    """A proxy callback receives proxy-granting tickets: https, or http on this machine only."""
+    parts = urlsplit(prefix)
+    loopback = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+    if not (parts.scheme == "https" or loopback) or not parts.hostname or parts.fragment:
+        raise ServiceError(
+            f"proxy callback {prefix!r}: an https address is needed (http only on 127.0.0.1)"
+        )
+
+
+def add_service(
+    name: str,
+    *,
+    service_url: str,
+    single_logout: bool,
+    actor: str,
+    proxy_callback: str = "",
+    accept_proxies: bool = False,
+) -> CasService:
     name = name.strip()
     if not name:
         raise ServiceError("a service needs a name")
     parts = urlsplit(service_url)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.fragment:
         raise ServiceError(f"service url {service_url!r}: an http(s) address is needed")
+    if proxy_callback:
+        check_proxy_callback(proxy_callback)
     if CasService.objects.filter(name=name).exists():
         raise ServiceError(f"a service named {name!r} exists")
     if CasService.objects.filter(service_url=service_url).exists():
         raise ServiceError(f"service url {service_url!r} is registered already")
     with transaction.atomic():
         service = CasService.objects.create(
-            name=name, service_url=service_url, single_logout=single_logout
+            name=name,
+            service_url=service_url,
+            single_logout=single_logout,
+            proxy_callback=proxy_callback,
+            accept_proxies=accept_proxies,
         )
         record("client_added", actor=actor, subject=f"cas:{name}", **describe(service))
     return service
@@ -73,6 +100,8 @@ def describe(service: CasService) -> dict[str, Any]:
         "protocol": "cas",
         "service_url": service.service_url,
         "single_logout": service.single_logout,
+        "proxy_callback": service.proxy_callback,
+        "accept_proxies": service.accept_proxies,
     }
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("p3/serviceValidate", views.p3_service_validate, name="p3-service-validate"),
     path("proxyValidate", views.proxy_validate, name="proxy-validate"),
     path("p3/proxyValidate", views.proxy_validate, name="p3-proxy-validate"),
+    path("proxy", views.proxy_view, name="proxy"),
 ]

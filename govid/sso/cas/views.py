@@ -1,4 +1,4 @@
-"""The CAS 3.0 endpoints under /cas/: login, logout and ticket validation."""
+"""The CAS 3.0 endpoints under /cas/: login, logout, ticket validation and proxy tickets."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from govid.audit.api import record
 from govid.directory.api import get_directory
 from govid.sso import signins
-from govid.sso.cas import responses, tickets
+from govid.sso.cas import proxy, responses, tickets
 from govid.sso.cas.logout import PROTOCOL, TICKET_KEY
 from govid.sso.cas.services import find_service
 from govid.sso.factors.assurance import assurance_of, required_for, second_factor_first
@@ -95,19 +95,30 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return signed_out(request, visits, target)
 
 
-def _validate(request: HttpRequest, *, attributes: bool) -> HttpResponse:
+def _validate(request: HttpRequest, *, attributes: bool, proxied: bool = False) -> HttpResponse:
+    """Redeem the ticket (a proxy ticket only when ``proxied``); with ``pgtUrl``, hand the
+    service a proxy-granting ticket if it may proxy (2.5.4)."""
     service_url = request.GET.get("service", "")
     ticket = request.GET.get("ticket", "")
+    pgt_url = request.GET.get("pgtUrl", "")
     if not service_url or not ticket:
         return responses.failure("INVALID_REQUEST", "'service' and 'ticket' are both required")
     try:
-        found = tickets.redeem(ticket, service_url, renew=_flag(request.GET.get("renew")))
+        renew = _flag(request.GET.get("renew"))
+        found = tickets.redeem(ticket, service_url, renew=renew, proxied=proxied)
+        if pgt_url:  # a refused callback fails the validation; the ticket is used up anyway
+            proxy.check_callback(found.service, pgt_url)
     except tickets.TicketRefused as refused:
         return responses.failure(refused.code, refused.message)
-    if request.GET.get("pgtUrl"):
-        # No service is allowed to proxy: the ticket is used up and no PGT is issued.
-        return responses.failure(
-            "UNAUTHORIZED_SERVICE_PROXY", "The service is not authorized to perform proxy requests"
+    pgt_iou = None
+    if pgt_url:  # a callback that fails only costs the PGT, not the sign-in (2.5.4, step 3)
+        pgt_iou = proxy.grant(
+            found.service,
+            pgt_url,
+            sid=found.sid,
+            login=found.login,
+            chain=found.proxies,
+            ip=client_ip(request) or None,
         )
     sign_in = signins.find(found.sid)
     if sign_in is not None:
@@ -119,9 +130,8 @@ def _validate(request: HttpRequest, *, attributes: bool) -> HttpResponse:
             subject=found.login,
             detail={TICKET_KEY + ticket: service_url},
         )
-    if not attributes:
-        return responses.success(found.login)
-    return responses.success(found.login, _attributes_of(found))
+    values = _attributes_of(found) if attributes else None
+    return responses.success(found.login, values, pgt_iou=pgt_iou, proxies=found.proxies)
 
 
 def _attributes_of(found: tickets.Validated) -> dict[str, str | list[str]]:
@@ -162,9 +172,23 @@ def p3_service_validate(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def proxy_validate(request: HttpRequest) -> HttpResponse:
-    """/cas/proxyValidate: service tickets as /p3/serviceValidate; govid issues no proxy tickets,
-    so a proxy ticket is never valid."""
-    ticket = request.GET.get("ticket", "")
-    if ticket.startswith("PT-"):
-        return responses.failure("INVALID_TICKET", "Proxy tickets are not issued by this server")
-    return _validate(request, attributes=True)
+    """/cas/proxyValidate and /cas/p3/proxyValidate: service tickets as /p3/serviceValidate,
+    and proxy tickets, answered with their chain of proxies (2.6)."""
+    return _validate(request, attributes=True, proxied=True)
+
+
+@never_cache
+@require_GET
+def proxy_view(request: HttpRequest) -> HttpResponse:
+    """/cas/proxy: a proxy ticket for ``targetService``, bought with a proxy-granting ticket."""
+    pgt = request.GET.get("pgt", "")
+    target_url = request.GET.get("targetService", "")
+    if not pgt or not target_url:
+        return responses.proxy_failure(
+            "INVALID_REQUEST", "'pgt' and 'targetService' parameters are both required"
+        )
+    try:
+        proxied = proxy.proxy_ticket(pgt, target_url, ip=client_ip(request) or None)
+    except tickets.TicketRefused as refused:
+        return responses.proxy_failure(refused.code, refused.message)
+    return responses.proxy_success(proxied.ticket)
