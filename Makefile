@@ -77,6 +77,9 @@ lint: $(BIN)/.installed-test
 	$(BIN)/mypy govid tests
 	$(BIN)/lint-imports
 
+# Every line of the speed issue, each with its ratio to a baseline measured in the same run and
+# its target; the table and bench/results/run-<time>.json at the end. `make bench
+# GOVID_BENCH_QUICK=1` runs each line briefly (checks the benchmarks; the numbers mean nothing).
 bench: test-deps setup
 	scripts/apt-install.sh $(BENCH_DEBS)
 	$(BIN)/python -m bench

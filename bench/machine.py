@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import platform
+import subprocess
 import time
 from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +33,8 @@ def load_average() -> list[float]:
 
 
 def details() -> dict[str, Any]:
-    """What the numbers depend on: cores, CPU, memory, kernel, Python, load at the time."""
+    """What the numbers depend on: cores, CPU, memory, OS, Python, the servers' and libraries'
+    versions, the code's commit, and the load at the time."""
     memory = ""
     with contextlib.suppress(OSError):
         memory = Path("/proc/meminfo").read_text().splitlines()[0].split(":", 1)[1].strip()
@@ -38,11 +42,71 @@ def details() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "cpu_model": cpu_model(),
         "memory": memory,
+        "os": _os_name(),
         "platform": platform.platform(),
         "python": platform.python_version(),
+        "versions": versions(),
+        "git": git_commit(),
         "load_average": load_average(),
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+
+
+# Python packages whose speed the numbers measure (the servers, the hash, the drivers).
+PACKAGES = (
+    "django",
+    "granian",
+    "gunicorn",
+    "psycopg",
+    "redis",
+    "argon2-cffi",
+    "django-tasks",
+    "django-tasks-db",
+    "python-ldap",
+    "smpplib",
+)
+# Debian packages of the servers the benchmarks start (and of the load generator).
+DEBIAN = ("redis-server", "slapd", "kannel", "wrk")
+
+
+def _output(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def versions() -> dict[str, str]:
+    """Each package's version ("" where it is missing)."""
+    found: dict[str, str] = {}
+    for package in PACKAGES:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = ""
+    postgres = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"))
+    found["postgresql"] = _output([postgres[-1], "--version"]) if postgres else ""
+    for package in DEBIAN:
+        found[package] = _output(["dpkg-query", "-W", "-f=${Version}", package])
+    return found
+
+
+def git_commit() -> dict[str, Any]:
+    """The commit measured, and whether the working tree differed from it."""
+    root = str(RESULTS.parent.parent)
+    return {
+        "commit": _output(["git", "-C", root, "rev-parse", "HEAD"]),
+        "changed_files": len(_output(["git", "-C", root, "status", "--porcelain"]).splitlines()),
+    }
+
+
+def _os_name() -> str:
+    with contextlib.suppress(OSError):
+        for text in Path("/etc/os-release").read_text().splitlines():
+            if text.startswith("PRETTY_NAME="):
+                return text.split("=", 1)[1].strip('"')
+    return platform.system()
 
 
 def write_result(name: str, results: dict[str, Any], *, machine: dict[str, Any]) -> Path:

@@ -6,10 +6,10 @@ server of ``bench.site.SERVERS`` with the same processes and threads: production
 (/healthz through the whole middleware) and full logins at the same concurrency. The winner is
 what `make run`, systemd and the browser tests start. Prints:
 
-    server_floor: gunicorn N req/s (server CPU X ms per request)
-    server_floor: granian N req/s (server CPU X ms per request) ratio R of gunicorn
-    server_login: gunicorn N/s p99 Y ms ratio R of hash_bound
-    server_login: granian N/s p99 Y ms ratio R of hash_bound, Q of gunicorn
+    server_floor: gunicorn N req/s (server CPU X ms per request) | the baseline of granian's
+    server_floor: granian N req/s (server CPU X ms per request; production) | ratio R of gunicorn
+    server_login: gunicorn N/s p99 Y ms | ratio R of hash_bound
+    server_login: granian N/s p99 Y ms (Q of gunicorn's) | ratio R of hash_bound
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import hash_bound
+from bench import hash_bound, report
+from bench.knobs import ACCOUNTS, CONCURRENCY, SECONDS, WARM_UP
 from bench.load import Run, run_wrk
-from bench.login import ACCOUNTS, CONCURRENCY, PASSWORD, SECONDS, SUCCESS, add_users
+from bench.login import SUCCESS, add_users
 from bench.lookup import request_floor
 from bench.machine import details, write_result
 from bench.site import (
+    PASSWORD,
     PRODUCTION,
     ROOT,
     SERVERS,
@@ -69,20 +71,24 @@ def main() -> None:
             else:
                 stop_web(site)
                 start_web(site, ROOT, server)
-            request_floor(site, seconds=3)  # warm up
+            request_floor(site, seconds=WARM_UP)
             floors[server] = request_floor(site, seconds=SECONDS)
-            logins(site, 3)
+            logins(site, WARM_UP)
             logged[server] = logins(site, SECONDS)
     base = ORDER[0]
     result: dict[str, Any] = {"concurrency": CONCURRENCY, "hash_bound": bound, "servers": {}}
     for server in ORDER:
         floor, login = floors[server], logged[server]
         cpu = floor.summary()["server_cpu_ms_per_op"]
-        vs = f" ratio {floor.rate / floors[base].rate:.2f} of {base}" if server != base else ""
-        print(
-            f"server_floor: {server} {floor.rate:.0f} req/s "
-            f"(server CPU {cpu:.2f} ms per request){vs}",
-            flush=True,
+        served = f"server CPU {cpu:.2f} ms per request" + (
+            "; production" if server == PRODUCTION else ""
+        )
+        ratio: float | None = floor.rate / floors[base].rate
+        of = f"{base} ({floors[base].rate:.0f} req/s)"
+        if server == base:
+            ratio, of = None, f"the baseline of {', '.join(x for x in ORDER if x != base)}"
+        report.line(
+            "server_floor", f"{server} {floor.rate:.0f} req/s", detail=served, ratio=ratio, of=of
         )
         result["servers"][server] = {
             "command": " ".join(Path(part).name for part in SERVERS[server][1:]),
@@ -93,11 +99,13 @@ def main() -> None:
         }
     for server in ORDER:
         login = logged[server]
-        vs = f", {login.rate / logged[base].rate:.2f} of {base}" if server != base else ""
-        print(
-            f"server_login: {server} {login.rate:.0f}/s p99 {login.percentile(99):.0f} ms "
-            f"ratio {login.rate / bound:.2f} of hash_bound{vs}",
-            flush=True,
+        vs = f"{login.rate / logged[base].rate:.2f} of {base}'s" if server != base else ""
+        report.line(
+            "server_login",
+            f"{server} {login.rate:.0f}/s p99 {login.percentile(99):.0f} ms",
+            detail=vs,
+            ratio=login.rate / bound,
+            of=f"hash_bound ({bound:.0f} verifies/s)",
         )
     result["production"] = PRODUCTION
     write_result("server_floor", result, machine=machine)

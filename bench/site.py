@@ -172,14 +172,35 @@ def stop_web(site: Site) -> None:
 
 def start_servers(site: Site, root: Path, server: str = PRODUCTION) -> None:
     """The web server as production runs it, then the SMS worker."""
-    log = open(site.var_dir / "server.log", "ab")  # noqa: SIM115  (the worker holds it)
+    start_worker(site, root)
+    start_web(site, root, server)
+
+
+def start_worker(
+    site: Site, root: Path, *, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """`manage.py worker` (the SMS), appended to ``site.processes``; returns once it runs."""
+    log_path = site.var_dir / "server.log"
+    log = open(log_path, "ab")  # noqa: SIM115  (the worker holds it)
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "worker"],
-        cwd=root, env=site.env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=root, env={**site.env, **(extra_env or {})}, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     site.processes.append(worker)
     log.close()
-    start_web(site, root, server)
+    deadline = time.monotonic() + 120  # a busy machine boots Django slowly
+    while worker.poll() is None and time.monotonic() < deadline:
+        if f"-{worker.pid} started" in log_path.read_text(errors="replace"):
+            break  # "worker <host>-<pid> started": it listens for new tasks now
+        time.sleep(0.05)
+    if worker.poll() is not None:
+        raise RuntimeError(f"the worker stopped:\n{log_path.read_text(errors='replace')}")
+    return worker
+
+
+def stop_worker(site: Site, worker: subprocess.Popen[bytes]) -> None:
+    site.processes.remove(worker)
+    stop(worker, grace=15)
 
 
 def _wait_for_workers(site: Site) -> None:

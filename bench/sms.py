@@ -1,84 +1,69 @@
-"""SMS throughput: messages per second govid hands to Kannel and to an SMPP server.
+"""sms_kannel and sms_smpp: messages a second govid hands to Kannel and to an SMPP server,
+through the real worker, against the raw gateway measured in the same run.
 
-Each is measured end to end through govid (a Message row and a task queued per message, the
-worker claiming, sending and recording each one), against a baseline measured in the same
-run on the same servers: the bare protocol calls without govid (sendsms GETs with the same
-HTTP client; submit_sm with the same SMPP library, one at a time as govid's worker does).
-Loopback only, bounded in count and time. Prints:
+govid, production shape: PostgreSQL (durable), `manage.py worker` woken by NOTIFY, its
+GOVID_TASKS_CONCURRENCY threads keeping that many messages in flight on one gateway. COUNT
+notices are queued in one transaction (a province-wide notice); the clock runs from its commit
+to the last message recorded as sent (the gateway took it). A few messages go first, unmeasured,
+so that the worker's connections are open.
 
-    sms_kannel: N msg/s (baseline raw sendsms B msg/s, ratio R)
-    sms_smpp: N msg/s (baseline raw submit_sm B msg/s, ratio R)
+The baseline, the raw gateway with the same number in flight and no govid: that many threads
+each calling sendsms (urllib, KannelGateway's client); one SMPP bind keeping that many
+submit_sm unanswered at once (smpplib, as govid's session). No carrier rate is set (the
+GOVID_*_RATE pacing is not what is measured). Loopback only, bounded in count and time. Prints:
+
+    sms_kannel: N msg/s (worker CPU X ms a message, C in flight) | ratio R of raw sendsms
+        (B msg/s, C in flight) | target ratio >= 0.5
+    sms_smpp: N msg/s (...) | ratio R of raw submit_sm (B msg/s, C in flight) | target ...
 """
 
 from __future__ import annotations
 
-import os
-import sys
 import tempfile
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.machine import details, write_result
+from bench import report
+from bench.knobs import SMS_COUNT as COUNT
+from bench.machine import cpu_seconds, details, write_result
+from bench.site import ROOT, Site, production_site, start_worker, stop_worker
 
-COUNT = int(os.environ.get("BENCH_SMS_COUNT", "400"))
-TIME_LIMIT = 60.0  # seconds per measurement, whatever COUNT says
-
-
-def configure(var_dir: Path) -> None:
-    """A throwaway govid (SQLite under var_dir) whose tasks this process runs itself."""
-    os.environ.update(
-        {
-            "GOVID_VAR_DIR": str(var_dir),
-            "GOVID_TASKS_WORKER": "external",
-            "GOVID_LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "govid.settings",
-        }
-    )
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+TIME_LIMIT = 120.0  # seconds per measurement, whatever COUNT says
+WARM = 10  # messages through the worker before the measured ones
+TARGET = 0.5  # each line's ratio of its raw gateway
+PHONE = "+84393555121"
 
 
-def rate(count: int, seconds: float) -> float:
-    return count / seconds if seconds > 0 else 0.0
-
-
-def timed(action: Callable[[int], None]) -> tuple[int, float]:
-    """Run action(i) up to COUNT times within TIME_LIMIT: (done, seconds)."""
-    start = time.perf_counter()
-    done = 0
-    while done < COUNT and time.perf_counter() - start < TIME_LIMIT:
-        action(done)
-        done += 1
-    return done, time.perf_counter() - start
-
-
-def raw_sendsms(kannel: Any) -> tuple[int, float]:
+def raw_sendsms(kannel: Any, in_flight: int) -> tuple[int, float]:
+    """COUNT sendsms GETs, ``in_flight`` at a time: (accepted, seconds)."""
     from tests.servers.kannel import PASSWORD, USERNAME
 
-    def send(i: int) -> None:
+    def send(i: int) -> bool:
         query = urllib.parse.urlencode(
             {
                 "username": USERNAME,
                 "password": PASSWORD,
                 "from": "SOCTRANG",
-                "to": "84393555121",
-                "text": f"Ma xac nhan: {i:06d}",
+                "to": PHONE.removeprefix("+"),
+                "text": f"Thong bao so {i:06d}",
             }
         )
-        with urllib.request.urlopen(f"{kannel.sendsms_url}?{query}", timeout=10) as r:
-            assert r.status == 202
+        with urllib.request.urlopen(f"{kannel.sendsms_url}?{query}", timeout=10) as answer:
+            return bool(answer.status == 202)
 
-    return timed(send)
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=in_flight) as pool:
+        accepted = sum(pool.map(send, range(COUNT)))
+    return accepted, time.perf_counter() - start
 
 
-def raw_submit_sm(smsc: Any) -> tuple[int, float]:
+def raw_submit_sm(smsc: Any, in_flight: int) -> tuple[int, float]:
+    """COUNT submit_sm on one bind, ``in_flight`` unanswered at a time: (accepted, seconds)."""
     import smpplib.client
     import smpplib.smpp
 
@@ -90,120 +75,177 @@ def raw_submit_sm(smsc: Any) -> tuple[int, float]:
     client.set_message_received_handler(lambda pdu, **kw: None)
     client.connect()
     client.bind_transceiver(system_id=SYSTEM_ID, password=PASSWORD)
-
-    def send(i: int) -> None:
-        pdu = smpplib.smpp.make_pdu(
-            "submit_sm",
-            client=client,
-            source_addr_ton=5,
-            source_addr="SOCTRANG",
-            dest_addr_ton=1,
-            dest_addr_npi=1,
-            destination_addr="84393555121",
-            short_message=f"Ma xac nhan: {i:06d}".encode(),
-            registered_delivery=1,
-        )
-        client.send_pdu(pdu)
-        while True:  # read until our answer; receipts of earlier messages come in between
-            answer = client.read_pdu()
-            if answer.command == "deliver_sm":
-                client._message_received(answer)
-            elif answer.command == "submit_sm_resp" and answer.sequence == pdu.sequence:
-                assert answer.status == 0
-                return
-
+    waiting: set[int] = set()
+    sent = accepted = 0
+    start = time.perf_counter()
     try:
-        return timed(send)
+        while accepted < COUNT and time.perf_counter() - start < TIME_LIMIT:
+            while sent < COUNT and len(waiting) < in_flight:
+                pdu = smpplib.smpp.make_pdu(
+                    "submit_sm",
+                    client=client,
+                    source_addr_ton=5,
+                    source_addr="SOCTRANG",
+                    dest_addr_ton=1,
+                    dest_addr_npi=1,
+                    destination_addr=PHONE.removeprefix("+"),
+                    short_message=f"Thong bao so {sent:06d}".encode(),
+                    registered_delivery=1,
+                )
+                client.send_pdu(pdu)
+                waiting.add(pdu.sequence)
+                sent += 1
+            answer = client.read_pdu()  # receipts of earlier messages come in between
+            if answer.command == "deliver_sm":
+                client._message_received(answer)  # answered with deliver_sm_resp
+            elif answer.command == "submit_sm_resp" and answer.sequence in waiting:
+                waiting.discard(answer.sequence)
+                accepted += answer.status == 0
+        return accepted, time.perf_counter() - start
     finally:
         client.unbind()
         client.disconnect()
 
 
-def through_govid(settings: dict[str, Any]) -> tuple[int, float]:
-    """Queue COUNT code-like messages and let a worker hand them over: (sent, seconds)."""
+def queue_notices(count: int, first: int) -> datetime:
+    """``count`` notices queued in one transaction, as a province-wide notice is; returns the
+    moment it committed (the worker is woken then)."""
     from django.db import transaction
-    from django.test import override_settings
 
-    from govid.sms import get_routes
     from govid.sms.delivery import queue_sms
+
+    with transaction.atomic():
+        for i in range(first, first + count):
+            queue_sms(PHONE, f"Thong bao so {i:06d}", purpose="notice")
+    return datetime.now(UTC)
+
+
+def wait_until_sent(since: datetime, count: int) -> tuple[int, int, datetime | None]:
+    """Until the ``count`` messages queued after ``since`` have left the queue:
+    (sent, failed, when the last was recorded as sent)."""
+    from django.db.models import Max
+
     from govid.sms.models import Message
-    from govid.tasks.worker import TaskLoop
 
-    with override_settings(**settings):
-        Message.objects.all().delete()
-        loop = TaskLoop(worker_id="bench")
-        start = time.perf_counter()
-        for i in range(COUNT):
-            with transaction.atomic():  # as a request does: its row and task commit together
-                queue_sms("+84393555121", f"Ma xac nhan: {i:06d}", purpose="code")
-        while time.perf_counter() - start < TIME_LIMIT:
-            loop.run_once()
-            if not Message.objects.filter(state="queued").exists():
-                break
-        seconds = time.perf_counter() - start
-        sent = Message.objects.exclude(state__in=["queued", "failed"]).count()
-        for _name, gateway in get_routes():
-            gateway.close()
-    return sent, seconds
+    batch = Message.objects.filter(queued_at__gte=since)
+    deadline = time.monotonic() + TIME_LIMIT
+    while batch.filter(state="queued").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    done = batch.filter(state__in=["sent", "delivered"])
+    last = done.aggregate(last=Max("sent_at"))["last"]
+    return done.count(), batch.filter(state__in=["failed", "expired"]).count(), last
 
 
-def line(name: str, govid: tuple[int, float], base: tuple[int, float], what: str) -> dict[str, Any]:
-    ours, theirs = rate(*govid), rate(*base)
-    ratio = ours / theirs if theirs else 0.0
-    print(f"{name}: {ours:.0f} msg/s (baseline raw {what} {theirs:.0f} msg/s, ratio {ratio:.2f})")
+def durable_writes() -> tuple[int, int]:
+    """PostgreSQL's counts so far: (transactions committed in this database, WAL flushes to
+    disk). Each commit that wrote waits for its flush: the bound of a durable queue."""
+    from django.db import connection
+
+    time.sleep(1.2)  # backends publish their counts at most once a second
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()),"
+            " (SELECT wal_sync FROM pg_stat_wal)"
+        )
+        commits, syncs = cursor.fetchone()
+    return int(commits), int(syncs)
+
+
+def forget_unsent() -> None:
+    """Messages still queued after TIME_LIMIT: not for the next gateway's worker to send."""
+    from govid.sms.models import Message
+
+    Message.objects.filter(state="queued").delete()  # their tasks then find nothing to do
+
+
+def through_govid(site: Site, env: dict[str, str]) -> dict[str, Any]:
+    """The worker on this gateway: WARM messages, then COUNT measured ones."""
+    worker = start_worker(site, ROOT, extra_env=env)
+    try:
+        wait_until_sent(queue_notices(WARM, 0), WARM)
+        commits_before, syncs_before = durable_writes()  # (the queueing adds one commit)
+        pids = [worker.pid]
+        cpu_before = cpu_seconds(pids)
+        began = datetime.now(UTC)
+        committed = queue_notices(COUNT, WARM)
+        sent, failed, last = wait_until_sent(began, COUNT)
+        cpu = cpu_seconds(pids) - cpu_before
+        commits, syncs = durable_writes()
+    finally:
+        stop_worker(site, worker)
+        forget_unsent()
+    seconds = (last - committed).total_seconds() if last else 0.0
+    per = sent or 1
+    return {
+        "sent": sent,
+        "failed": failed,
+        "seconds": round(seconds, 3),
+        "msg_per_s": sent / seconds if seconds > 0 else 0.0,
+        "worker_cpu_ms_per_message": round(1000 * cpu / per, 2),
+        # Every transaction in the database meanwhile (the measuring's polls included).
+        "commits_per_message": round((commits - commits_before) / per, 2),
+        "wal_flushes_per_message": round((syncs - syncs_before) / per, 2),
+    }
+
+
+def line(
+    name: str, govid: dict[str, Any], raw: tuple[int, float], what: str, in_flight: int
+) -> dict[str, Any]:
+    theirs = raw[0] / raw[1] if raw[1] else 0.0
+    ratio = govid["msg_per_s"] / theirs if theirs else 0.0
+    report.line(
+        name,
+        f"{govid['msg_per_s']:.0f} msg/s",
+        detail=f"{govid['sent']} sent, {govid['failed']} failed, {in_flight} in flight; a "
+        f"message: worker CPU {govid['worker_cpu_ms_per_message']} ms, "
+        f"{govid['commits_per_message']} commits, {govid['wal_flushes_per_message']} WAL flushes",
+        ratio=ratio,
+        of=f"raw {what} ({theirs:.0f} msg/s, {in_flight} in flight)",
+        targets=[report.at_least(ratio, TARGET, f"ratio >= {TARGET}")],
+    )
     return {
         "name": name,
-        "msg_per_s": ours,
+        **govid,
+        "in_flight": in_flight,
         "baseline_msg_per_s": theirs,
+        "baseline_messages": raw[0],
         "ratio": ratio,
-        "messages": govid[0],
-        "baseline_messages": base[0],
     }
 
 
 def main() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from govid.tasks.conf import tasks_settings
     from tests.servers.kannel import Kannel
     from tests.servers.smsc import Smsc
 
     machine = details()
     with tempfile.TemporaryDirectory(prefix="govid-bench-") as tmp:
         root = Path(tmp)
-        configure(root / "var")
-        kannel = Kannel(root / "kannel").start()
-        smsc = Smsc(root / "smsc").start()
+        kannel, smsc = Kannel(root / "kannel"), Smsc(root / "smsc")
         try:
-            results = [
-                line(
-                    "sms_kannel",
-                    through_govid(
-                        {
-                            "GOVID_SMS": {"gateway": "kannel"},
-                            "GOVID_PUBLIC_URL": "",
-                            "GOVID_KANNEL": {
-                                k.removeprefix("GOVID_KANNEL_").lower(): v
-                                for k, v in kannel.env.items()
-                            },
-                        }
+            kannel.start()
+            smsc.start()
+            with production_site(root) as site:
+                in_flight = tasks_settings().concurrency
+                kannel_env = {"GOVID_SMS_GATEWAY": "kannel", "GOVID_PUBLIC_URL": "", **kannel.env}
+                smpp_env = {"GOVID_SMS_GATEWAY": "smpp", **smsc.env}
+                results = [
+                    line(
+                        "sms_kannel",
+                        through_govid(site, kannel_env),
+                        raw_sendsms(kannel, in_flight),
+                        "sendsms",
+                        in_flight,
                     ),
-                    raw_sendsms(kannel),
-                    "sendsms",
-                ),
-                line(
-                    "sms_smpp",
-                    through_govid(
-                        {
-                            "GOVID_SMS": {"gateway": "smpp"},
-                            "GOVID_SMPP": {
-                                k.removeprefix("GOVID_SMPP_").lower(): v
-                                for k, v in smsc.env.items()
-                            },
-                        }
+                    line(
+                        "sms_smpp",
+                        through_govid(site, smpp_env),
+                        raw_submit_sm(smsc, in_flight),
+                        "submit_sm",
+                        in_flight,
                     ),
-                    raw_submit_sm(smsc),
-                    "submit_sm",
-                ),
-            ]
+                ]
         finally:
             kannel.stop()
             smsc.stop()

@@ -10,6 +10,7 @@ from django.utils.module_loading import import_string
 
 from govid.sms.base import SmsError, SmsGateway
 from govid.sms.conf import gateway_path, sms_settings
+from govid.sms.pacing import RatePacer
 
 __all__ = ["SmsError", "SmsGateway", "get_gateway", "get_routes"]
 
@@ -22,6 +23,7 @@ def _build(name: str) -> SmsGateway:
         if name not in _built:
             gateway: SmsGateway = import_string(gateway_path(name))()
             gateway.route_name = name
+            gateway.pacer = RatePacer(gateway.rate)  # one per route, shared by every thread
             _built[name] = gateway
         return _built[name]
 

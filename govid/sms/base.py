@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import abc
 
+from govid.sms.pacing import UNPACED, RatePacer
+
 
 class SmsError(Exception):
     """The gateway did not take the message. ``permanent`` errors are not worth a retry."""
@@ -19,6 +21,8 @@ class SmsRefused(SmsError):
 
 class SmsGateway(abc.ABC):
     route_name = ""  # the name it is configured under (GOVID_SMS_GATEWAY), set by get_routes()
+    rate = 0  # messages a second its carrier allows (0: no limit), from the gateway's settings
+    pacer: RatePacer = UNPACED  # keeps the sends within ``rate``, set by get_routes()
 
     @abc.abstractmethod
     def send(self, to: str, text: str, *, ref: str = "") -> str:

@@ -35,11 +35,24 @@ def check_sms(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     except ImproperlyConfigured as error:
         return [Error(str(error), id="govid.E101")]
     errors = _check_routes(conf)
-    for block in (kannel_settings, smpp_settings, http_sms_settings):
+    for block, prefix in (
+        (kannel_settings, "GOVID_KANNEL"),
+        (smpp_settings, "GOVID_SMPP"),
+        (http_sms_settings, "GOVID_HTTP_SMS"),
+    ):
         try:
-            block()  # a typo or a bad value in any gateway's variables, used or not
+            gateway = block()  # a typo or a bad value in any gateway's variables, used or not
         except ImproperlyConfigured as error:
             errors.append(Error(str(error), id="govid.E107"))
+            continue
+        if gateway.rate < 0:
+            errors.append(
+                Error(
+                    f"{prefix}_RATE={gateway.rate} is not a rate",
+                    hint="Messages a second the carrier allows, or 0 for no limit.",
+                    id="govid.E110",
+                )
+            )
     if not _SENDER.match(conf.sender):
         errors.append(
             Error(

@@ -67,6 +67,7 @@ class KannelSettings:
     smsc: str = ""  # route to this SMSC id (Kannel's smsc-id), if set
     dlr_mask: int = 19  # delivered (1) + undelivered (2) + rejected by the SMSC (16)
     timeout: int = 10  # seconds
+    rate: int = 0  # messages a second the carrier allows (0: no limit; see pacing.py)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class SmppSettings:
     enquire_link: int = 30  # seconds of silence before an enquire_link
     timeout: int = 10  # seconds to wait for a bind or a submit_sm_resp
     reconnect_max: int = 60  # longest wait between reconnection attempts, seconds
+    rate: int = 0  # messages a second the carrier allows (0: no limit; see pacing.py)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class HttpSmsSettings:
     permanent_values: tuple[str, ...] = ()  # result codes that mean "never retry"
     permanent_pattern: str = ""
     timeout: int = 10
+    rate: int = 0  # messages a second the carrier allows (0: no limit; see pacing.py)
 
 
 def kannel_settings() -> KannelSettings:

@@ -74,6 +74,7 @@ def effective_settings(conf: HttpSmsSettings) -> HttpSmsSettings:
 class HttpGateway(SmsGateway):
     def __init__(self, conf: HttpSmsSettings | None = None) -> None:
         self.conf = effective_settings(conf or http_sms_settings())
+        self.rate = self.conf.rate
         self.sender = sms_settings().sender
         self.headers: dict[str, str] = json.loads(self.conf.headers or "{}")
         self.body: dict[str, Any] = json.loads(self.conf.body or "{}")

@@ -23,6 +23,7 @@ from govid.sms.scrubbing import scrub
 class KannelGateway(SmsGateway):
     def __init__(self, conf: KannelSettings | None = None) -> None:
         self.conf = conf or kannel_settings()
+        self.rate = self.conf.rate
         self.sender = sms_settings().sender
         self.public_url: str = settings.GOVID_PUBLIC_URL
 

@@ -39,6 +39,7 @@ _RECEIPT = re.compile(rb"id:(?P<id>\S+).*?stat:(?P<stat>\w+)(?:.*?err:(?P<err>\w
 class SmppGateway(SmsGateway):
     def __init__(self, conf: SmppSettings | None = None) -> None:
         self.conf = conf or smpp_settings()
+        self.rate = self.conf.rate
         self.sender = sms_settings().sender
         self.session = SmppSession(self.conf, on_receipt=self._receipt)
         self._reports = ThreadPoolExecutor(max_workers=2, thread_name_prefix="govid-smpp-dlr")
