@@ -1,11 +1,12 @@
 """sms_kannel and sms_smpp: messages a second govid hands to Kannel and to an SMPP server,
 through the real worker, against the raw gateway measured in the same run.
 
-govid, production shape: PostgreSQL (durable), `manage.py worker` woken by NOTIFY, its
-GOVID_TASKS_CONCURRENCY threads keeping that many messages in flight on one gateway. COUNT
-notices are queued in one transaction (a province-wide notice); the clock runs from its commit
-to the last message recorded as sent (the gateway took it). A few messages go first, unmeasured,
-so that the worker's connections are open.
+govid, production shape: PostgreSQL (durable), `manage.py worker` woken by NOTIFY. COUNT
+notices are queued in one transaction as a province-wide notice is (``queue_bulk``, what
+`manage.py sms broadcast` calls): the worker sends them in batches, GOVID_SMS_BULK_IN_FLIGHT
+messages in flight on one gateway. The clock runs from the commit to the last message recorded
+as sent (the gateway took it). A few messages go first, unmeasured, so that the worker's
+connections are open.
 
 The baseline, the raw gateway with the same number in flight and no govid: that many threads
 each calling sendsms (urllib, KannelGateway's client); one SMPP bind keeping that many
@@ -112,11 +113,10 @@ def queue_notices(count: int, first: int) -> datetime:
     moment it committed (the worker is woken then)."""
     from django.db import transaction
 
-    from govid.sms.delivery import queue_sms
+    from govid.sms.delivery import queue_bulk
 
     with transaction.atomic():
-        for i in range(first, first + count):
-            queue_sms(PHONE, f"Thong bao so {i:06d}", purpose="notice")
+        queue_bulk((PHONE, f"Thong bao so {i:06d}") for i in range(first, first + count))
     return datetime.now(UTC)
 
 
@@ -215,7 +215,7 @@ def line(
 
 
 def main() -> None:
-    from govid.tasks.conf import tasks_settings
+    from govid.sms.conf import sms_settings
     from tests.servers.kannel import Kannel
     from tests.servers.smsc import Smsc
 
@@ -227,7 +227,7 @@ def main() -> None:
             kannel.start()
             smsc.start()
             with production_site(root) as site:
-                in_flight = tasks_settings().concurrency
+                in_flight = sms_settings().bulk_in_flight
                 kannel_env = {"GOVID_SMS_GATEWAY": "kannel", "GOVID_PUBLIC_URL": "", **kannel.env}
                 smpp_env = {"GOVID_SMS_GATEWAY": "smpp", **smsc.env}
                 results = [

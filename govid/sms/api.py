@@ -7,7 +7,7 @@ checks it); what crosses is functions, values and signals, never a model.
 from __future__ import annotations
 
 from govid.sms import get_gateway
-from govid.sms.delivery import queue_sms, send_after_commit
+from govid.sms.delivery import queue_bulk, queue_sms, send_after_commit
 from govid.sms.messages import (
     MessageTooLong,
     code_text,
@@ -35,6 +35,7 @@ __all__ = [
     "get_gateway",
     "message_failed",
     "password_changed_text",
+    "queue_bulk",
     "queue_sms",
     "recent_for_account",
     "redacted_code_text",

@@ -11,14 +11,25 @@ price is at-least-once: a message the gateway took just before the kill may go o
 Codes go first: their tasks carry a higher priority than notices', and workers take the
 highest priority first, so a province-wide notice of thousands of messages queued before a
 code never holds it up.
+
+A province-wide notice (``queue_bulk``) is not one task a message: its rows are written in one
+statement and one batch task sends them, ``bulk_batch`` at a time. A batch claims its messages
+in one transaction, keeps ``bulk_in_flight`` of them at the gateway at once, records every
+outcome in one more transaction and queues the next batch with it; it starts no send after
+BATCH_SECONDS, handing the rest back, so that a code queued meanwhile waits at most that long
+even for a worker of one thread. Two commits for a hundred messages instead of several each.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import traceback
-from datetime import timedelta
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django_tasks import task, task_backends
 
@@ -36,6 +47,7 @@ State = Message.State
 # django-tasks' priorities (-100..100, higher first): a person is waiting for a code.
 CODE_PRIORITY = 50
 NOTICE_PRIORITY = 0
+BATCH_SECONDS = 1.0  # a bulk batch starts no send after this long
 
 
 def priority(purpose: str) -> int:
@@ -71,6 +83,27 @@ def queue_sms(
     log.info("sms %s %s to %s queued", message.ref, purpose, message.masked_to)
     deliver_message.using(priority=priority(purpose)).enqueue(message.pk)
     return message
+
+
+def queue_bulk(recipients: Iterable[tuple[str, str]]) -> int:
+    """Queue a notice to many phones ((phone, text) pairs, phones in E.164) in the caller's
+    transaction: the rows in bulk and one batch task for all of them. Returns how many."""
+    now = clock.now()
+    rows = [
+        Message(
+            to=to,
+            text=unaccent(text),
+            purpose=Message.Purpose.NOTICE,
+            queued_at=now,
+            next_attempt_at=now,
+        )
+        for to, text in recipients
+    ]
+    Message.objects.bulk_create(rows, batch_size=1000)
+    if rows:
+        log.info("%d sms notices queued in bulk", len(rows))
+        deliver_batch.using(priority=NOTICE_PRIORITY).enqueue()
+    return len(rows)
 
 
 def send_after_commit(to: str, text: str, *, purpose: str, account: str = "") -> Message:
@@ -125,6 +158,80 @@ def deliver(message_id: int) -> str:
         return State.QUEUED
     tracking.mark_sent(message, gateway=gateway, provider_id=provider_id)
     return State.SENT
+
+
+@task()
+def deliver_batch() -> int:
+    """The bulk notice's task: one batch sent (see the module's note); returns how many."""
+    return deliver_notices()
+
+
+def deliver_notices(*, budget: float = BATCH_SECONDS) -> int:
+    """Claim up to ``bulk_batch`` due notices, send them ``bulk_in_flight`` at a time, record
+    the outcomes and, while there may be more, queue the next batch; returns how many went."""
+    conf = sms_settings()
+    now = clock.now()
+    claimed = _claim_notices(now, conf.bulk_batch, now + conf.lease)
+    if not claimed:
+        return 0
+    deadline = time.monotonic() + budget
+
+    def attempt(message: Message) -> tuple[str, str] | SmsError | None:
+        if time.monotonic() > deadline:
+            return None  # handed back untried: the next batch takes it
+        try:
+            return send_over_routes(message, message.text)
+        except SmsError as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=max(1, conf.bulk_in_flight)) as pool:
+        outcomes = list(pool.map(attempt, claimed))
+    sent: list[tuple[Message, str, str]] = []
+    with transaction.atomic():
+        for message, outcome in zip(claimed, outcomes, strict=True):
+            if outcome is None:
+                Message.objects.filter(pk=message.pk, state=State.QUEUED).update(
+                    lease_until=None, attempts=F("attempts") - 1
+                )
+            elif isinstance(outcome, SmsError):
+                if outcome.permanent or message.attempts >= conf.max_attempts:
+                    tracking.mark_ended(message, State.FAILED, str(outcome))
+                else:
+                    _retry_later(message, str(outcome))
+            else:
+                sent.append((message, *outcome))
+        tracking.mark_sent_many(sent)
+        if len(claimed) == conf.bulk_batch or None in outcomes:
+            deliver_batch.using(priority=NOTICE_PRIORITY).enqueue()  # commits with this one
+    return len(sent)
+
+
+def _claim_notices(now: datetime, limit: int, lease_until: datetime) -> list[Message]:
+    """Due notices held by no lease (texts stored whole, no source), claimed in one transaction:
+    locked and skipped by other workers on PostgreSQL, each claimed only if still free where the
+    database has no SKIP LOCKED (SQLite: one writer at a time)."""
+    free = Q(lease_until__isnull=True) | Q(lease_until__lte=now)
+    due = Message.objects.filter(
+        free,
+        state=State.QUEUED,
+        purpose=Message.Purpose.NOTICE,
+        source="",
+        next_attempt_at__lte=now,
+    )
+    claim = {"lease_until": lease_until, "attempts": F("attempts") + 1}
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            rows = list(
+                due.select_for_update(skip_locked=True).order_by("next_attempt_at", "pk")[:limit]
+            )
+            Message.objects.filter(pk__in=[row.pk for row in rows]).update(**claim)
+        else:
+            candidates = list(due.order_by("next_attempt_at", "pk")[:limit])
+            rows = [row for row in candidates if due.filter(pk=row.pk).update(**claim)]
+    for row in rows:
+        row.attempts += 1
+        row.lease_until = lease_until
+    return rows
 
 
 def send_over_routes(message: Message, text: str) -> tuple[str, str]:

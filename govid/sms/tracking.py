@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Count
 
 from govid import clock
@@ -28,6 +30,18 @@ def mark_sent(message: Message, *, gateway: str, provider_id: str) -> None:
         state=State.SENT, gateway=gateway, provider_id=provider_id, sent_at=now, lease_until=None
     )
     log.info("sms %s to %s sent through %s", message.ref, message.masked_to, gateway)
+
+
+def mark_sent_many(sent: list[tuple[Message, str, str]]) -> None:
+    """mark_sent for a batch, (message, gateway, provider id) each, in one statement."""
+    now = clock.now()
+    for message, gateway, provider_id in sent:
+        message.state, message.gateway, message.provider_id = State.SENT, gateway, provider_id
+        message.sent_at, message.lease_until = now, None
+    fields = ["state", "gateway", "provider_id", "sent_at", "lease_until"]
+    Message.objects.filter(state=State.QUEUED).bulk_update([m for m, _g, _p in sent], fields)
+    for message, gateway, _id in sent:
+        log.info("sms %s to %s sent through %s", message.ref, message.masked_to, gateway)
 
 
 def mark_ended(message: Message, state: str, reason: str) -> None:
@@ -56,13 +70,15 @@ def apply_report(
     up to ``patience`` seconds for that. Returns whether a message took the report.
     """
     deadline = time.monotonic() + patience
+    pause = 0.01  # doubled each look, up to a quarter second: a batch records its sends together
     while True:
         found = _find(ref=ref, gateway=gateway, provider_id=provider_id)
         if found is not None and found.state != State.QUEUED:
             return _apply(found, state, detail)
         if (ref and found is None) or time.monotonic() >= deadline:
             return False  # a ref names a row that exists from the start: no use waiting
-        time.sleep(0.01)
+        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+        pause = min(pause * 2, 0.25)
 
 
 def _find(*, ref: str | None, gateway: str, provider_id: str) -> Message | None:
@@ -100,13 +116,105 @@ def _scrubbed(message: Message, detail: str) -> str:
     return scrub(detail, to=message.to, text=sent, secrets=hidden_parts(sent, message.text))
 
 
-def apply_report_in_thread(state: str, **kwargs: object) -> None:
-    """apply_report for threads outside a request (a gateway's reader): own DB connection."""
-    try:
-        if not apply_report(state, patience=5.0, **kwargs):  # type: ignore[arg-type]
-            log.warning("delivery report %s matched no message", state)
-    finally:
-        close_old_connections()
+@dataclass(frozen=True)
+class Report:
+    """A delivery report by the provider's id, as a gateway's reader receives it."""
+
+    state: str
+    provider_id: str
+    detail: str
+    until: float  # time.monotonic() after which it is given up if no sent message takes it
+
+
+def apply_reports(gateway: str, reports: list[Report]) -> list[Report]:
+    """Apply many reports of one gateway in one transaction (reports "delivered" in one
+    statement); returns those whose message is not recorded as sent yet, to try again."""
+    now, waiting, delivered = time.monotonic(), [], {}
+    with transaction.atomic():
+        found = {
+            message.provider_id: message  # the newest message with that id
+            for message in Message.objects.filter(
+                gateway=gateway, provider_id__in={report.provider_id for report in reports}
+            ).order_by("id")
+        }
+        for report in reports:
+            message = found.get(report.provider_id)
+            if message is None:
+                if report.until > now:
+                    waiting.append(report)
+                else:
+                    log.warning("delivery report %s matched no message", report.state)
+            elif report.state == State.DELIVERED and message.state == State.SENT:
+                delivered[message.pk] = message
+            else:
+                _apply(message, report.state, report.detail)
+        if delivered:
+            Message.objects.filter(pk__in=delivered, state=State.SENT).update(
+                state=State.DELIVERED, delivered_at=clock.now()
+            )
+            for message in delivered.values():
+                log.info("sms %s to %s reported %s", message.ref, message.masked_to, "delivered")
+    return waiting
+
+
+class ReportBatcher:
+    """A gateway's receipts, applied by one thread of their own, together: what came in within
+    ``gather`` seconds goes in one transaction, not a commit each (an SMSC that receipts a bulk
+    notice at the rate it takes it). A receipt that overtook its batch's recording waits up to
+    ``patience`` seconds for it."""
+
+    def __init__(self, gateway: str, *, patience: float = 5.0, gather: float = 0.05) -> None:
+        self.gateway, self.patience, self.gather = gateway, patience, gather
+        self.inbox: queue.Queue[Report | None] = queue.Queue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def put(self, state: str, *, provider_id: str, detail: str) -> None:
+        until = time.monotonic() + self.patience
+        self.inbox.put(Report(state, provider_id, detail, until))
+        with self.lock:
+            if self.thread is None:
+                self.thread = threading.Thread(
+                    target=self._run, name="govid-sms-reports", daemon=True
+                )
+                self.thread.start()
+
+    def close(self) -> None:
+        self.inbox.put(None)
+
+    def _run(self) -> None:
+        waiting: list[Report] = []
+        try:
+            while True:
+                batch = list(waiting)
+                try:
+                    first = self.inbox.get(timeout=self.gather if waiting else None)
+                except queue.Empty:
+                    pass  # nothing new: look again at those waiting
+                else:
+                    if first is None:
+                        return
+                    batch.append(first)
+                deadline = time.monotonic() + self.gather
+                while len(batch) < 1000 and (left := deadline - time.monotonic()) > 0:
+                    try:
+                        more = self.inbox.get(timeout=left)
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        self.inbox.put(None)  # after this batch
+                        break
+                    batch.append(more)
+                try:
+                    waiting = apply_reports(self.gateway, batch)
+                except Exception:
+                    log.exception("delivery reports of %s: tried again shortly", self.gateway)
+                    waiting = [report for report in batch if report.until > time.monotonic()]
+                    time.sleep(self.gather)
+                finally:
+                    close_old_connections()
+        finally:
+            connection.close()
 
 
 @dataclass(frozen=True)

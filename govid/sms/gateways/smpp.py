@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import smpplib.consts as c
@@ -42,7 +41,7 @@ class SmppGateway(SmsGateway):
         self.rate = self.conf.rate
         self.sender = sms_settings().sender
         self.session = SmppSession(self.conf, on_receipt=self._receipt)
-        self._reports = ThreadPoolExecutor(max_workers=2, thread_name_prefix="govid-smpp-dlr")
+        self._reports: tracking.ReportBatcher | None = None
 
     def send(self, to: str, text: str, *, ref: str = "") -> str:
         parts, coding, esm_class = smpplib.gsm.make_parts(text)
@@ -71,7 +70,8 @@ class SmppGateway(SmsGateway):
 
     def close(self) -> None:
         self.session.close()
-        self._reports.shutdown(wait=False, cancel_futures=True)
+        if self._reports is not None:
+            self._reports.close()
 
     def _receipt(self, pdu: Any) -> None:
         found = parse_receipt(pdu)
@@ -81,13 +81,9 @@ class SmppGateway(SmsGateway):
         state = STATES.get(stat)
         if state is None:
             return  # ENROUTE, ACCEPTD: not final
-        self._reports.submit(
-            tracking.apply_report_in_thread,
-            state,
-            gateway=self.route_name,
-            provider_id=provider_id,
-            detail=f"stat:{stat} err:{err}",
-        )
+        if self._reports is None:  # (route_name is set after __init__, by get_routes)
+            self._reports = tracking.ReportBatcher(self.route_name)
+        self._reports.put(state, provider_id=provider_id, detail=f"stat:{stat} err:{err}")
 
 
 def parse_receipt(pdu: Any) -> tuple[str, str, str] | None:
