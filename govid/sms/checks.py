@@ -66,6 +66,10 @@ def check_sms(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
         errors.append(
             Error("GOVID_SMS_MAX_ATTEMPTS and GOVID_SMS_RETRY_BASE must be >= 1", id="govid.E106")
         )
+    if conf.bulk_batch < 1 or conf.bulk_in_flight < 1:
+        errors.append(
+            Error("GOVID_SMS_BULK_BATCH and GOVID_SMS_BULK_IN_FLIGHT must be >= 1", id="govid.E106")
+        )
     return errors
 
 

@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from govid import clock
 from govid.sms.base import SmsError, SmsRefused
+from govid.sms.checks import check_sms
 from govid.sms.delivery import _claim_notices, deliver_notices, queue_bulk, queue_sms
 from govid.sms.models import Message
 from govid.sms.tracking import ReportBatcher, mark_sent_many
@@ -160,3 +161,10 @@ def test_receipts_that_overtake_their_batch_wait_for_it_and_strangers_are_given_
         assert wait_for(lambda: "delivered matched no message" in caplog.text)
     finally:
         reports.close()
+
+
+@pytest.mark.parametrize("setting", [{"bulk_batch": "0"}, {"bulk_in_flight": "-1"}])
+def test_a_batch_that_could_send_nothing_is_refused_at_start(setting):
+    with override_settings(GOVID_SMS={"gateway": "memory", **setting}):
+        assert [e.id for e in check_sms() if "BULK" in e.msg] == ["govid.E106"]
+    assert not [e for e in check_sms() if "BULK" in e.msg]
