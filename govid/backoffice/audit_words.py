@@ -333,7 +333,7 @@ class Narrator:
             actor=self.person(e.actor),
             subject=self.person(subject),
             action=e.action,
-            client=subject,
+            client=str(data.get("client") or subject),  # a sign-in's system, else the client
             subject_unit=self.unit(subject),
             request=subject.removeprefix("request/"),
             account=self.person(str(data.get("account", ""))),

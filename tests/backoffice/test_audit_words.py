@@ -231,3 +231,12 @@ def test_any_data_of_any_action_reads_as_a_sentence(world, action, data):
     event = record(action.split("/")[0], actor="system", subject="request/1", **data)
     sentence = Narrator([event], world.staff("auditor").tree).sentence(event)
     assert sentence.startswith(("Hệ thống", "Gửi", "Không", "Dữ liệu", "request/1"))
+
+
+def test_a_sign_in_to_a_system_names_the_system_not_the_person_twice(world, frozen):
+    record("cas_signed_in", actor=CO_SO, subject=CO_SO, ip="192.0.2.10", client="Một cửa")
+    record("saml_signed_in", actor=CO_SO, subject=CO_SO, ip="192.0.2.10", client="Văn bản")
+    page = page_of(world, "kind=applications")
+    triet = f"Võ Minh Triết ({CO_SO})"
+    assert f"{triet} đăng nhập vào hệ thống Một cửa (CAS) — {AT}, từ 192.0.2.10" in page
+    assert f"{triet} đăng nhập vào hệ thống Văn bản (SAML) — {AT}, từ 192.0.2.10" in page
