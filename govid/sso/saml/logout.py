@@ -104,18 +104,12 @@ def front_logout_url(visit: Visit) -> str | None:
     if not destinations:
         return None
     destination = destinations[0]["location"]
-    name_id = NameID(
-        format=visit.detail.get("format") or None,
-        sp_name_qualifier=sp.entity_id,
-        name_qualifier=server.config.entityid,
-        text=visit.subject,
-    )
-    index = visit.detail.get("session_index")
+    name_id, indexes = visit_names(visit, sp, server)
     _id, request = server.create_logout_request(
         destination,
         server.config.entityid,
         name_id=name_id,
-        session_indexes=[index] if index else None,
+        session_indexes=indexes,
         sign=False,  # HTTP-Redirect signs the query string instead
         sign_alg=SIG_RSA_SHA256,
         digest_alg=DIGEST_SHA256,
@@ -124,6 +118,20 @@ def front_logout_url(visit: Visit) -> str | None:
         BINDING_HTTP_REDIRECT, str(request), destination, "", sign=True, sigalg=SIG_RSA_SHA256
     )
     return _location(info)
+
+
+def visit_names(
+    visit: Visit, sp: ServiceProvider, server: Server
+) -> tuple[NameID, list[str] | None]:
+    """The NameID and SessionIndex the SP received for this visit, for a LogoutRequest."""
+    name_id = NameID(
+        format=visit.detail.get("format") or None,
+        sp_name_qualifier=sp.entity_id,
+        name_qualifier=server.config.entityid,
+        text=visit.subject,
+    )
+    index = visit.detail.get("session_index")
+    return name_id, [index] if index else None
 
 
 def _location(info: dict[str, object]) -> str:

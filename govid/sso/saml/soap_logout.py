@@ -19,7 +19,6 @@ import defusedxml.ElementTree as SafeET
 from django.db import transaction
 from django_tasks import task, task_backends
 from saml2 import BINDING_SOAP
-from saml2.saml import NameID
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from govid import clock
@@ -27,6 +26,7 @@ from govid.sso.conf import sso_settings
 from govid.sso.logout_posts import retry_wait
 from govid.sso.models import Visit
 from govid.sso.saml.idp import Endpoints, server_for
+from govid.sso.saml.logout import visit_names
 from govid.sso.saml.models import ServiceProvider
 
 log = logging.getLogger("govid.sso")
@@ -110,18 +110,12 @@ def logout_envelope(visit: Visit, sp: ServiceProvider, base: str, url: str) -> t
     """(request id, the SOAP envelope of a LogoutRequest signed inside, RSA-SHA256) naming the
     visit's NameID and SessionIndex, as the SP received them."""
     server = server_for(Endpoints(base=base), sp)
-    name_id = NameID(
-        format=visit.detail.get("format") or None,
-        sp_name_qualifier=sp.entity_id,
-        name_qualifier=server.config.entityid,
-        text=visit.subject,
-    )
-    index = visit.detail.get("session_index")
+    name_id, indexes = visit_names(visit, sp, server)
     request_id, request = server.create_logout_request(
         url,
         server.config.entityid,
         name_id=name_id,
-        session_indexes=[index] if index else None,
+        session_indexes=indexes,
         reason="urn:oasis:names:tc:SAML:2.0:logout:admin",
         sign=True,  # the SOAP binding has no query string to sign: the message carries it
         sign_alg=SIG_RSA_SHA256,
