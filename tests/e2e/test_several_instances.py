@@ -153,7 +153,10 @@ def test_parallel_wrong_passwords_on_both_instances_are_checked_five_times(deplo
     fields = {"csrfmiddlewaretoken": token, "username": login, "password": "Sai@Matkhau1"}
     answers = _submit_at_once(targets, fields)
     statuses = sorted(answer.status_code for answer in answers)
-    assert statuses == [400] * 4 + [429] * 8, statuses
+    # Five checks, the fifth sets the hold; a check that ends after it is answered with the hold
+    # (429) too, so which of the five say 400 depends on their order: never more than four.
+    assert len(statuses) == 12 and set(statuses) <= {400, 429}, statuses
+    assert 1 <= statuses.count(400) <= 4, statuses
     assert deployment.events("login_failed", login) == 5
     assert deployment.events("login_held", login) == 1
 
