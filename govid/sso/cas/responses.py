@@ -52,9 +52,9 @@ def success(
     return _answer(root)
 
 
-def failure(code: str, message: str) -> HttpResponse:
+def failure(code: str, message: str, *, kind: str = "authenticationFailure") -> HttpResponse:
     root = ET.Element(_cas("serviceResponse"))
-    failed = ET.SubElement(root, _cas("authenticationFailure"), {"code": code})
+    failed = ET.SubElement(root, _cas(kind), {"code": code})
     failed.text = message
     return _answer(root)
 
@@ -68,10 +68,8 @@ def proxy_success(ticket: str) -> HttpResponse:
 
 
 def proxy_failure(code: str, message: str) -> HttpResponse:
-    root = ET.Element(_cas("serviceResponse"))
-    failed = ET.SubElement(root, _cas("proxyFailure"), {"code": code})
-    failed.text = message
-    return _answer(root)
+    """/cas/proxy's refusal (CAS 3.0, 2.7.2)."""
+    return failure(code, message, kind="proxyFailure")
 
 
 def logout_request(ticket: str, *, now: datetime) -> str:
