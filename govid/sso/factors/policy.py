@@ -28,11 +28,15 @@ def _roles_of(login: str) -> set[str]:
     return _role_reader[0](login) if _role_reader else set()
 
 
-def must_have_factor(login: str) -> bool:
-    """Whether ``login`` holds a power that needs a second factor (a role, the administration)."""
+def must_have_factor(login: str, *, is_staff: bool | None = None) -> bool:
+    """Whether ``login`` holds a power that needs a second factor (a role, the administration).
+    ``is_staff``: the caller's fresh copy of the User's flag, to save asking again."""
     conf = factor_settings()
-    if conf.required_for_admin and User.objects.filter(login=login, is_staff=True).exists():
-        return True
+    if conf.required_for_admin:
+        if is_staff is None:
+            is_staff = User.objects.filter(login=login, is_staff=True).exists()
+        if is_staff:
+            return True
     if not conf.required_roles:
         return False
     roles = _roles_of(login)
@@ -52,6 +56,6 @@ def must_enrol_now(login: str) -> bool:
     return must_have_factor(login) and not has_factor(login) and clock.now() >= grace_ends(login)
 
 
-def lacks_required_factor(login: str) -> bool:
+def lacks_required_factor(login: str, *, is_staff: bool | None = None) -> bool:
     """Whether ``login`` must have a factor and has none yet (grace period or not)."""
-    return must_have_factor(login) and not has_factor(login)
+    return must_have_factor(login, is_staff=is_staff) and not has_factor(login)

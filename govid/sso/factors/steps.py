@@ -128,8 +128,9 @@ def next_step_url(request: HttpRequest, next_url: str | None) -> str | None:
     to enrol once it is over."""
     if pending_login(request) is not None:
         return second_step_url(next_url)
-    login = request.user.get_username() if request.user.is_authenticated else ""
-    if login and lacks_required_factor(login):
+    user = request.user
+    login = user.get_username() if user.is_authenticated else ""
+    if login and lacks_required_factor(login, is_staff=bool(getattr(user, "is_staff", False))):
         if must_enrol_now(login):
             return enrol_url(next_url)
         messages.warning(

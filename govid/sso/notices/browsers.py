@@ -21,7 +21,6 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 
 from govid import clock
@@ -61,25 +60,30 @@ def note_browser(request: HttpRequest, login: str) -> tuple[bool, str]:
         ):
             return False, found
     browser = found or secrets.token_hex(16)
-    adopted_quietly = not KnownBrowser.objects.filter(login=login).exists()
-    _remember(login, browser, agent)
-    return not adopted_quietly, browser
+    known = KnownBrowser.objects.filter(login=login).count()
+    _remember(login, browser, agent, known=known)
+    return known > 0, browser
 
 
-def _remember(login: str, browser: str, agent: str) -> None:
+def _remember(login: str, browser: str, agent: str, *, known: int) -> None:
+    """Remember ``browser`` beside the ``known`` ones; past the limit, the least recently used
+    go. One INSERT on the usual path: the same browser twice at once (two tabs) is no error."""
     now = clock.now()
-    try:
-        with transaction.atomic():
-            KnownBrowser.objects.create(
+    KnownBrowser.objects.bulk_create(
+        [
+            KnownBrowser(
                 login=login,
                 browser_hash=keyed_hash(SALT, f"{login}\n{browser}").hex(),
                 first_seen_at=now,
                 last_seen_at=now,
                 user_agent=agent,
             )
-    except IntegrityError:  # the same browser twice at once (two tabs)
-        return
+        ],
+        ignore_conflicts=True,
+    )
     keep = notice_settings().known_browsers
+    if known < keep:
+        return
     stale = KnownBrowser.objects.filter(login=login).order_by("-last_seen_at")[keep:]
     KnownBrowser.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
 

@@ -61,9 +61,9 @@ class NoticeRequestMiddleware:
 def signed_in(request: HttpRequest, response: HttpResponse, login: str) -> None:
     """After a sign-in completed (password, or the second step): the device cookie, and the
     new-device notice when this browser is new to the account."""
-    with transaction.atomic():  # the e-mail's row and its task commit together
-        new, browser = note_browser(request, login)
-        if new:
+    new, browser = note_browser(request, login)
+    if new:
+        with transaction.atomic():  # the e-mail's row and its task commit together
             notify("new_device", login, ip=client_ip(request) or "", request=request)
     set_browser_cookie(request, response, browser)
 

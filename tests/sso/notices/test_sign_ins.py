@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from govid import clock
 from govid.audit.models import Event
 from govid.sso.notices.browsers import cookie_name
 from govid.sso.notices.models import MailNotice
@@ -110,6 +111,23 @@ def test_a_browser_another_account_signed_in_from_is_still_new_to_this_one(
     shared.post("/dang-xuat/")
     sign_in(shared)
     assert [mail.recipients for mail in smtp.delivered] == [[LOGIN]]
+
+
+def test_only_the_most_recent_browsers_are_remembered(account, smtp, settings, frozen):
+    from datetime import timedelta
+
+    settings.GOVID_NOTICES = {"known_browsers": 2}
+    office, phone, laptop = browser(), browser(), browser()
+    for device in (office, phone, laptop):  # the first is adopted quietly, two are new
+        sign_in(device)
+        device.post("/dang-xuat/")
+        clock.advance(timedelta(minutes=1))
+    assert len(smtp.delivered) == 2
+    sign_in(laptop)  # still remembered: nothing to tell
+    laptop.post("/dang-xuat/")
+    assert len(smtp.delivered) == 2
+    sign_in(office)  # the least recently used was forgotten: new again
+    assert len(smtp.delivered) == 3
 
 
 def test_no_mail_server_means_no_e_mail_and_the_sign_in_goes_on(account, sms, settings):
