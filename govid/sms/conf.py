@@ -39,9 +39,10 @@ class SmsSettings:
     retry_max: timedelta = timedelta(minutes=5)  # longest back-off
     lease: timedelta = timedelta(seconds=60)  # a claimed message is retried after this
     # A bulk notice (queue_bulk) goes out in batches: each claims this many messages in one
-    # transaction, keeps bulk_in_flight of them in flight, and records them in one more.
+    # transaction, keeps bulk_in_flight of them in flight (10: the SMPP window most carriers
+    # allow; a deeper window than that is refused as throttling), and records them in one more.
     bulk_batch: int = 100
-    bulk_in_flight: int = 4
+    bulk_in_flight: int = 10
 
     @property
     def route_names(self) -> tuple[str, ...]:

@@ -33,15 +33,32 @@ def mark_sent(message: Message, *, gateway: str, provider_id: str) -> None:
 
 
 def mark_sent_many(sent: list[tuple[Message, str, str]]) -> None:
-    """mark_sent for a batch, (message, gateway, provider id) each, in one statement."""
+    """mark_sent for a batch, (message, gateway, provider id) each: one prepared UPDATE run for
+    every message (``executemany``), not an ORM bulk_update, whose CASE per row and column
+    cost more than the sending itself."""
     now = clock.now()
+    meta = Message._meta
+    quote = connection.ops.quote_name
+    column = {f.name: quote(f.column) for f in meta.concrete_fields if f.name in _SENT}
+    sql = (  # names from the model, values as parameters
+        f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {column['state']} = %s, "  # noqa: S608
+        f"{column['gateway']} = %s, {column['provider_id']} = %s, {column['sent_at']} = %s, "
+        f"{column['lease_until']} = NULL WHERE {column['id']} = %s AND {column['state']} = %s"
+    )
+    at = Message.sent_at.field.get_db_prep_value(now, connection)
+    rows = [
+        (State.SENT.value, gateway, provider_id, at, message.pk, State.QUEUED.value)
+        for message, gateway, provider_id in sent
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
     for message, gateway, provider_id in sent:
         message.state, message.gateway, message.provider_id = State.SENT, gateway, provider_id
         message.sent_at, message.lease_until = now, None
-    fields = ["state", "gateway", "provider_id", "sent_at", "lease_until"]
-    Message.objects.filter(state=State.QUEUED).bulk_update([m for m, _g, _p in sent], fields)
-    for message, gateway, _id in sent:
         log.info("sms %s to %s sent through %s", message.ref, message.masked_to, gateway)
+
+
+_SENT = ("id", "state", "gateway", "provider_id", "sent_at", "lease_until")
 
 
 def mark_ended(message: Message, state: str, reason: str) -> None:
