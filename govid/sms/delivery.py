@@ -28,9 +28,10 @@ import traceback
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django_tasks import task, task_backends
 
 from govid import clock
@@ -208,8 +209,8 @@ def deliver_notices(*, budget: float = BATCH_SECONDS) -> int:
 
 def _claim_notices(now: datetime, limit: int, lease_until: datetime) -> list[Message]:
     """Due notices held by no lease (texts stored whole, no source), claimed in one transaction:
-    locked and skipped by other workers on PostgreSQL, each claimed only if still free where the
-    database has no SKIP LOCKED (SQLite: one writer at a time)."""
+    locked and skipped by other workers on PostgreSQL, taken by one UPDATE where the database
+    has no SKIP LOCKED (SQLite: one writer at a time)."""
     free = Q(lease_until__isnull=True) | Q(lease_until__lte=now)
     due = Message.objects.filter(
         free,
@@ -218,20 +219,36 @@ def _claim_notices(now: datetime, limit: int, lease_until: datetime) -> list[Mes
         source="",
         next_attempt_at__lte=now,
     )
-    claim = {"lease_until": lease_until, "attempts": F("attempts") + 1}
+    first = due.order_by("next_attempt_at", "pk")
     with transaction.atomic():
-        if connection.features.has_select_for_update_skip_locked:
-            rows = list(
-                due.select_for_update(skip_locked=True).order_by("next_attempt_at", "pk")[:limit]
-            )
-            Message.objects.filter(pk__in=[row.pk for row in rows]).update(**claim)
-        else:
-            candidates = list(due.order_by("next_attempt_at", "pk")[:limit])
-            rows = [row for row in candidates if due.filter(pk=row.pk).update(**claim)]
+        if not connection.features.has_select_for_update_skip_locked:
+            return _claim_whole(first.values("pk")[:limit], lease_until)
+        rows = list(first.select_for_update(skip_locked=True)[:limit])
+        Message.objects.filter(pk__in=[row.pk for row in rows]).update(
+            lease_until=lease_until, attempts=F("attempts") + 1
+        )
     for row in rows:
         row.attempts += 1
         row.lease_until = lease_until
     return rows
+
+
+def _claim_whole(first: QuerySet[Message, Any], lease_until: datetime) -> list[Message]:
+    """SQLite (one writer at a time): one UPDATE takes the first free rows and names them
+    (RETURNING), instead of a conditional UPDATE per row."""
+    meta, quote = Message._meta, connection.ops.quote_name
+    pick, params = first.query.sql_with_params()
+    pk, lease = quote(meta.pk.column), quote(Message.lease_until.field.column)
+    attempts = quote(Message.attempts.field.column)
+    sql = (  # names from the model, values as parameters
+        f"UPDATE {quote(meta.db_table)} SET {lease} = %s, {attempts} = {attempts} + 1 "  # noqa: S608
+        f"WHERE {pk} IN ({pick}) RETURNING {pk}"
+    )
+    at = Message.lease_until.field.get_db_prep_value(lease_until, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [at, *params])
+        claimed = [row[0] for row in cursor.fetchall()]
+    return list(Message.objects.filter(pk__in=claimed).order_by("next_attempt_at", "pk"))
 
 
 def send_over_routes(message: Message, text: str) -> tuple[str, str]:
