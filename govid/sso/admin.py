@@ -32,6 +32,7 @@ from govid.directory.api import access_ended
 from govid.sso import holds
 from govid.sso.clients import describe
 from govid.sso.models import RelyingParty, User
+from govid.sso.registrations_admin import AuditedRegistration
 
 
 def column(
@@ -247,7 +248,7 @@ admin.site.unregister(Application)
 
 
 @admin.register(Application)
-class ClientAdmin(dot.ApplicationAdmin):  # type: ignore[misc]
+class ClientAdmin(AuditedRegistration, dot.ApplicationAdmin):  # type: ignore[misc]
     """django-oauth-toolkit's form, plus the trusted flag and an audit row per change."""
 
     form = ClientForm
@@ -268,33 +269,11 @@ class ClientAdmin(dot.ApplicationAdmin):  # type: ignore[misc]
     def kind(self, application: Application) -> Any:
         return dict(CLIENT_TYPES).get(application.client_type, application.client_type)
 
-    def save_related(
-        self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool
-    ) -> None:
-        with transaction.atomic():
-            super().save_related(request, form, formsets, change)
-            application = form.instance
-            record(
-                "client_changed" if change else "client_added",
-                actor=request.user.get_username(),
-                subject=application.client_id,
-                **describe(application),
-            )
+    def audit_subject(self, obj: Application) -> str:
+        return str(obj.client_id)
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> None:
-        for application in queryset:
-            self.delete_model(request, application)
-
-    def delete_model(self, request: HttpRequest, obj: Application) -> None:
-        with transaction.atomic():
-            described = describe(obj)
-            super().delete_model(request, obj)
-            record(
-                "client_removed",
-                actor=request.user.get_username(),
-                subject=obj.client_id,
-                **described,
-            )
+    def audit_details(self, obj: Application) -> dict[str, Any]:
+        return describe(obj)
 
 
 # The tokens django-oauth-toolkit keeps: read-only lists (they are issued by the login flows and

@@ -451,3 +451,29 @@ def test_the_administration_lists_the_sps_in_vietnamese(sp, administrator):
     change = administrator.get(f"/quan-tri/sso/serviceprovider/{row.pk}/change/")
     assert change.status_code == 200
     assert "Ký cả thông điệp trả lời" in change.content.decode()
+
+
+def test_the_administration_audits_a_change_and_a_removal_of_an_sp(sp, administrator):
+    from govid.audit.models import Event
+
+    [row] = ServiceProvider.objects.all()
+    page = f"/quan-tri/sso/serviceprovider/{row.pk}/change/"
+    answer = administrator.post(
+        page,
+        {
+            "name": "Văn phòng điện tử (mới)",
+            "name_id_format": row.name_id_format,
+            "sign_response": "on",
+            "attribute_map": json.dumps(row.attribute_map),
+        },
+    )
+    assert answer.status_code == 302
+    [changed] = Event.objects.filter(action="client_changed", actor="quantri@soctrang.gov.vn")
+    assert changed.subject == sp.entity_id
+    assert changed.data["client"] == "Văn phòng điện tử (mới)"
+    assert changed.data["sign_response"] is True and changed.data["protocol"] == "saml"
+    removal = administrator.post(f"/quan-tri/sso/serviceprovider/{row.pk}/delete/", {"post": "yes"})
+    assert removal.status_code == 302 and not ServiceProvider.objects.exists()
+    [removed] = Event.objects.filter(action="client_removed")
+    assert (removed.actor, removed.subject) == ("quantri@soctrang.gov.vn", sp.entity_id)
+    assert removed.data["client"] == "Văn phòng điện tử (mới)"

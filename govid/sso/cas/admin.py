@@ -7,12 +7,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
 from django.http import HttpRequest
 
-from govid.audit.api import record
 from govid.sso.cas.models import CasService
 from govid.sso.cas.services import ServiceError, check_proxy_callback, describe
+from govid.sso.registrations_admin import AuditedRegistration
 
 
 class CasServiceForm(forms.ModelForm[CasService]):
@@ -38,7 +37,7 @@ class CasServiceForm(forms.ModelForm[CasService]):
 
 
 @admin.register(CasService)
-class CasServiceAdmin(admin.ModelAdmin[CasService]):
+class CasServiceAdmin(AuditedRegistration, admin.ModelAdmin[CasService]):
     form = CasServiceForm
     list_display = (
         "name",
@@ -63,27 +62,8 @@ class CasServiceAdmin(admin.ModelAdmin[CasService]):
         # By its URL prefix only: manage.py sso add-cas-service NAME --service-url PREFIX.
         return False
 
-    def save_model(self, request: HttpRequest, obj: CasService, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            record(
-                "client_changed",
-                actor=request.user.get_username(),
-                subject=f"cas:{obj.name}",
-                **describe(obj),
-            )
+    def audit_subject(self, obj: CasService) -> str:
+        return f"cas:{obj.name}"
 
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        for service in queryset:
-            self.delete_model(request, service)
-
-    def delete_model(self, request: HttpRequest, obj: CasService) -> None:
-        with transaction.atomic():
-            described = describe(obj)
-            super().delete_model(request, obj)
-            record(
-                "client_removed",
-                actor=request.user.get_username(),
-                subject=f"cas:{obj.name}",
-                **described,
-            )
+    def audit_details(self, obj: CasService) -> dict[str, Any]:
+        return describe(obj)
