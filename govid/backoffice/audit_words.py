@@ -74,7 +74,9 @@ SENTENCES: dict[str, Promise] = {
     "account_added": _("%(actor)s tạo tài khoản %(subject)s thuộc %(unit)s"),
     "account_locked": _("%(actor)s khóa tài khoản %(subject)s"),
     "account_unlocked": _("%(actor)s mở khóa tài khoản %(subject)s"),
+    "account_changed": _("%(actor)s sửa thông tin tài khoản %(subject)s trên trang quản trị"),
     "unit_added": _("%(actor)s thêm đơn vị %(subject_unit)s"),
+    "unit_changed": _("%(actor)s sửa đơn vị %(subject_unit)s trên trang quản trị"),
     "user_changed": _("%(actor)s sửa quyền của %(subject)s trên trang quản trị"),
     # roles
     "role_granted": _("%(actor)s cấp vai trò “%(role)s” cho %(subject)s tại %(unit)s"),
@@ -238,9 +240,11 @@ KINDS: dict[str, tuple[Promise, tuple[str, ...]]] = {
         _("Tài khoản và đơn vị"),
         (
             "account_added",
+            "account_changed",
             "account_locked",
             "account_unlocked",
             "unit_added",
+            "unit_changed",
             "user_changed",
             "helpdesk_account_viewed",
         ),

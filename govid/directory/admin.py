@@ -12,18 +12,52 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from govid.audit.api import record
 from govid.directory import canonical_address, canonical_login, get_directory
 from govid.directory.changes import set_locked
+from govid.directory.imports.messages import row_error_message
+from govid.directory.imports.plan import RowError
 from govid.directory.models import StoredAccount, Unit
-from govid.phones import mask_phone
+from govid.phones import InvalidPhone, mask_phone, normalize_phone
 from govid.sms.api import recent_for_account
+
+
+def _changes(form: forms.ModelForm[Any]) -> dict[str, str]:
+    """The fields a form changed, with their new values as the audit keeps them (a unit by
+    its code)."""
+    changed: dict[str, str] = {}
+    for name in form.changed_data:
+        value = form.cleaned_data.get(name)
+        changed[name] = value.code if isinstance(value, Unit) else str(value or "")
+    return changed
 
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin[Unit]):
+    """Units: added and changed here, each change audited. A unit's code names it in role
+    grants and requests, so it is kept once made; a unit is never removed here (accounts,
+    grants and the audit name it)."""
+
     list_display = ["code", "name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Unit | None = None) -> Any:
+        return ["code"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        # Moving a unit under another district moves it into that district's scope: audited.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            actor = request.user.get_username()
+            if not change:
+                parent = obj.parent.code if obj.parent else ""
+                record("unit_added", actor=actor, subject=obj.code, name=obj.name, parent=parent)
+            elif changed := _changes(form):
+                record("unit_changed", actor=actor, subject=obj.code, **changed)
 
 
 class StoredAccountForm(forms.ModelForm[StoredAccount]):
@@ -45,6 +79,17 @@ class StoredAccountForm(forms.ModelForm[StoredAccount]):
             raise forms.ValidationError(_("Email công vụ không hợp lệ."), code="email_invalid")
         return login
 
+    def clean_phone(self) -> str:
+        """A new account's mobile number, stored as every other way in stores it (E.164)."""
+        typed = str(self.cleaned_data.get("phone") or "").strip()
+        if not typed:
+            return ""
+        try:
+            return normalize_phone(typed)
+        except InvalidPhone as invalid:
+            message = row_error_message(RowError(line=0, column="phone", code=invalid.code))
+            raise forms.ValidationError(message, code=invalid.code) from None
+
 
 @admin.register(StoredAccount)
 class StoredAccountAdmin(admin.ModelAdmin[StoredAccount]):
@@ -63,6 +108,28 @@ class StoredAccountAdmin(admin.ModelAdmin[StoredAccount]):
         if obj is None:
             return self.readonly_fields
         return ["login", "phone", "locked", *self.readonly_fields]
+
+    def has_delete_permission(self, request: HttpRequest, obj: StoredAccount | None = None) -> bool:
+        # An account is locked, not removed: the lock ends its sessions, tokens and challenges
+        # and the audit keeps who it was; a removed row would leave them running.
+        return False
+
+    def save_model(self, request: HttpRequest, obj: StoredAccount, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            actor = request.user.get_username()
+            if not change:
+                extra: dict[str, Any] = {"locked": True} if obj.locked else {}
+                record(
+                    "account_added",
+                    actor=actor,
+                    subject=obj.login,
+                    unit=obj.unit.code,
+                    has_phone=bool(obj.phone),
+                    **extra,
+                )
+            elif changed := _changes(form):
+                record("account_changed", actor=actor, subject=obj.login, **changed)
 
     @admin.action(description=gettext_lazy("Khoá tài khoản (kết thúc mọi phiên đăng nhập)"))
     def lock(self, request: HttpRequest, queryset: QuerySet[StoredAccount]) -> None:
