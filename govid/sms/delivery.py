@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django_tasks import task, task_backends
 
 from govid import clock
@@ -41,6 +41,7 @@ from govid.sms.base import SmsError
 from govid.sms.conf import sms_settings
 from govid.sms.models import Message
 from govid.sms.scrubbing import hidden_parts, scrub
+from govid.tasks.api import take, unleased
 
 log = logging.getLogger("govid.sms")
 
@@ -133,11 +134,7 @@ def deliver(message_id: int) -> str:
     """Claim the message, try every route once, record the outcome; returns the new state."""
     conf = sms_settings()
     now = clock.now()
-    claimed = (
-        Message.objects.filter(pk=message_id, state=State.QUEUED, next_attempt_at__lte=now)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
-        .update(lease_until=now + conf.lease, attempts=F("attempts") + 1)
-    )
+    claimed = take(Message.objects.filter(pk=message_id), now, conf.lease)
     if not claimed:
         return "skipped"  # already done, not due yet, or another worker holds it
     message = Message.objects.get(pk=message_id)
@@ -211,7 +208,7 @@ def _claim_notices(now: datetime, limit: int, lease_until: datetime) -> list[Mes
     """Due notices held by no lease (texts stored whole, no source), claimed in one transaction:
     locked and skipped by other workers on PostgreSQL, taken by one UPDATE where the database
     has no SKIP LOCKED (SQLite: one writer at a time)."""
-    free = Q(lease_until__isnull=True) | Q(lease_until__lte=now)
+    free = unleased(now)
     due = Message.objects.filter(
         free,
         state=State.QUEUED,
@@ -312,7 +309,7 @@ def deliver_due(*, grace: timedelta = timedelta(0), limit: int = 500) -> int:
     now = clock.now()
     due = (
         Message.objects.filter(state=State.QUEUED, next_attempt_at__lte=now - grace)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+        .filter(unleased(now))
         .order_by("next_attempt_at")
         .values_list("pk", "purpose")[:limit]
     )

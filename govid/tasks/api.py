@@ -6,6 +6,7 @@ checks it); what crosses is functions, values and signals, never a model.
 
 from __future__ import annotations
 
+from govid.tasks.leases import take, unleased
 from govid.tasks.worker import register_periodic
 
-__all__ = ["register_periodic"]
+__all__ = ["register_periodic", "take", "unleased"]

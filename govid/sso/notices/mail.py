@@ -19,13 +19,13 @@ from datetime import timedelta
 
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db.models import F, Q
 from django_tasks import task, task_backends
 
 from govid import clock
 from govid.audit.api import record
 from govid.sso.notices.conf import notice_settings, smtp_settings
 from govid.sso.notices.models import MailNotice
+from govid.tasks.api import take, unleased
 
 log = logging.getLogger("govid.notices")
 
@@ -83,11 +83,7 @@ def deliver(notice_id: int) -> str:
     """Claim the e-mail, hand it to the SMTP server, record the outcome; the new state."""
     conf = notice_settings()
     now = clock.now()
-    claimed = (
-        MailNotice.objects.filter(pk=notice_id, state=State.QUEUED, next_attempt_at__lte=now)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
-        .update(lease_until=now + conf.lease, attempts=F("attempts") + 1)
-    )
+    claimed = take(MailNotice.objects.filter(pk=notice_id), now, conf.lease)
     if not claimed:
         return "skipped"  # already done, not due yet, or another worker holds it
     notice = MailNotice.objects.get(pk=notice_id)
@@ -153,7 +149,7 @@ def deliver_due(*, grace: timedelta = timedelta(0), limit: int = 200) -> int:
     now = clock.now()
     due = list(
         MailNotice.objects.filter(state=State.QUEUED, next_attempt_at__lte=now - grace)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+        .filter(unleased(now))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
