@@ -32,8 +32,35 @@ def _changes(form: forms.ModelForm[Any]) -> dict[str, str]:
     return changed
 
 
+class _AuditedRows:
+    """For the directory's ModelAdmins: a row added or changed here is audited in the save's
+    transaction (``added`` with ``added_details``, ``changed`` with the changed fields), and
+    never removed here."""
+
+    added = ""
+    changed = ""
+
+    def audit_subject(self, obj: Any) -> str:
+        raise NotImplementedError
+
+    def added_details(self, obj: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)  # type: ignore[misc]
+            actor, subject = request.user.get_username(), self.audit_subject(obj)
+            if not change:
+                record(self.added, actor=actor, subject=subject, **self.added_details(obj))
+            elif changed := _changes(form):
+                record(self.changed, actor=actor, subject=subject, **changed)
+
+
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin[Unit]):
+class UnitAdmin(_AuditedRows, admin.ModelAdmin[Unit]):
     """Units: added and changed here, each change audited. A unit's code names it in role
     grants and requests, so it is kept once made; a unit is never removed here (accounts,
     grants and the audit name it)."""
@@ -45,19 +72,14 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
     def get_readonly_fields(self, request: HttpRequest, obj: Unit | None = None) -> Any:
         return ["code"] if obj is not None else []
 
-    def has_delete_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
-        return False
+    # Moving a unit under another district moves it into that district's scope: audited.
+    added, changed = "unit_added", "unit_changed"
 
-    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
-        # Moving a unit under another district moves it into that district's scope: audited.
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            actor = request.user.get_username()
-            if not change:
-                parent = obj.parent.code if obj.parent else ""
-                record("unit_added", actor=actor, subject=obj.code, name=obj.name, parent=parent)
-            elif changed := _changes(form):
-                record("unit_changed", actor=actor, subject=obj.code, **changed)
+    def audit_subject(self, obj: Unit) -> str:
+        return obj.code
+
+    def added_details(self, obj: Unit) -> dict[str, Any]:
+        return {"name": obj.name, "parent": obj.parent.code if obj.parent else ""}
 
 
 class StoredAccountForm(forms.ModelForm[StoredAccount]):
@@ -92,7 +114,7 @@ class StoredAccountForm(forms.ModelForm[StoredAccount]):
 
 
 @admin.register(StoredAccount)
-class StoredAccountAdmin(admin.ModelAdmin[StoredAccount]):
+class StoredAccountAdmin(_AuditedRows, admin.ModelAdmin[StoredAccount]):
     form = StoredAccountForm
     list_display = ["login", "name", "unit", "masked_phone", "locked"]
     list_filter = ["locked", "unit"]
@@ -109,27 +131,16 @@ class StoredAccountAdmin(admin.ModelAdmin[StoredAccount]):
             return self.readonly_fields
         return ["login", "phone", "locked", *self.readonly_fields]
 
-    def has_delete_permission(self, request: HttpRequest, obj: StoredAccount | None = None) -> bool:
-        # An account is locked, not removed: the lock ends its sessions, tokens and challenges
-        # and the audit keeps who it was; a removed row would leave them running.
-        return False
+    # An account is locked, not removed (_AuditedRows): the lock ends its sessions, tokens and
+    # challenges and the audit keeps who it was; a removed row would leave them running.
+    added, changed = "account_added", "account_changed"
 
-    def save_model(self, request: HttpRequest, obj: StoredAccount, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            actor = request.user.get_username()
-            if not change:
-                extra: dict[str, Any] = {"locked": True} if obj.locked else {}
-                record(
-                    "account_added",
-                    actor=actor,
-                    subject=obj.login,
-                    unit=obj.unit.code,
-                    has_phone=bool(obj.phone),
-                    **extra,
-                )
-            elif changed := _changes(form):
-                record("account_changed", actor=actor, subject=obj.login, **changed)
+    def audit_subject(self, obj: StoredAccount) -> str:
+        return obj.login
+
+    def added_details(self, obj: StoredAccount) -> dict[str, Any]:
+        locked: dict[str, Any] = {"locked": True} if obj.locked else {}
+        return {"unit": obj.unit.code, "has_phone": bool(obj.phone), **locked}
 
     @admin.action(description=gettext_lazy("Khoá tài khoản (kết thúc mọi phiên đăng nhập)"))
     def lock(self, request: HttpRequest, queryset: QuerySet[StoredAccount]) -> None:
